@@ -1,0 +1,5 @@
+"""REST resources of the messaging and meetings families."""
+
+from webex_meetings.resources.people import People
+
+__all__ = ["People"]
