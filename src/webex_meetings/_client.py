@@ -133,6 +133,9 @@ class Webex(EventEmitter):
             timeout=http.timeout,
         )
         self.credentials.bind_transport(self.transport)
+        self._services.bind(
+            self.transport, lambda: self.credentials.org_id, wait_ready=self.wait_until_ready
+        )
         self.loaded = False
         self.ready = False
         self._closed = False
@@ -208,7 +211,6 @@ class Webex(EventEmitter):
             logger.error("loading credentials from storage failed: %s", exc)
             self.emit(Events.ERROR, exc)
             return
-        self._services.bind(self.transport, self.credentials.org_id)
         self.loaded = True
         self.emit(Events.LOADED)
         self.ready = True

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import enum
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import urlsplit, urlunsplit
 
@@ -103,13 +103,24 @@ class ServiceCatalog:
         self._loaded = asyncio.Event()
         self._load_lock = asyncio.Lock()
         self._transport: Transport | None = None
-        self._org_id: str | None = None
+        self._org_id: Callable[[], str | None] = lambda: None
+        self._wait_ready: Callable[[], Awaitable[None]] | None = None
         self.error: BaseException | None = None
 
-    def bind(self, transport: Transport, org_id: str | None) -> None:
-        """Give the catalog the transport and the org id it fetches with."""
+    def bind(
+        self,
+        transport: Transport,
+        org_id: Callable[[], str | None],
+        wait_ready: Callable[[], Awaitable[None]] | None = None,
+    ) -> None:
+        """Give the catalog its transport, the org id source, and the core's readiness.
+
+        The catalog is loaded only once the core is ready, because the token (and so
+        the org id) may come from storage.
+        """
         self._transport = transport
         self._org_id = org_id
+        self._wait_ready = wait_ready
 
     # -- loading ---------------------------------------------------------------------
 
@@ -119,6 +130,8 @@ class ServiceCatalog:
         Raises:
             ServiceCatalogError: the org id cannot be derived or a catalog request failed.
         """
+        if self._wait_ready is not None:
+            await self._wait_ready()
         async with self._load_lock:
             if self.state is CatalogState.READY and not force:
                 return
@@ -143,7 +156,8 @@ class ServiceCatalog:
         u2c = self.get("u2c")
         if not u2c:
             raise ServiceNotFoundError("u2c")
-        if not self._org_id:
+        org_id = self._org_id()
+        if not org_id:
             raise ServiceCatalogError(
                 "cannot derive the org id from the access token (expected a JWT with a "
                 "'realm' claim or a token shaped '<a>_<b>_<orgId>')"
@@ -152,7 +166,7 @@ class ServiceCatalog:
             RequestOptions(
                 method="GET",
                 url=join_url(u2c, "limited/catalog"),
-                params={"orgId": self._org_id, "format": "hostmap"},
+                params={"orgId": org_id, "format": "hostmap"},
                 auth=False,
             )
         )
