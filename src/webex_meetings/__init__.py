@@ -4,6 +4,7 @@ Start with :meth:`Webex.init`; point it at the built-in emulator with
 ``config={"services": {"discovery": {"u2c": emulator.u2c_url}}}``.
 """
 
+from webex_meetings import scopes
 from webex_meetings._client import Webex
 from webex_meetings._config import WebexConfig
 from webex_meetings._events import EVENTS, EventEmitter, Events
@@ -26,6 +27,7 @@ from webex_meetings._exceptions import (
     InvalidRequestError,
     InvalidScopeError,
     LockedError,
+    MeetingRuleError,
     NotFoundError,
     OAuthError,
     PermissionDeniedError,
@@ -42,8 +44,10 @@ from webex_meetings._exceptions import (
     WebexError,
 )
 from webex_meetings._http import NOT_GIVEN, NotGiven
+from webex_meetings._http._warnings import ApiWarning
 from webex_meetings._version import __version__
 from webex_meetings.credentials import Token
+from webex_meetings.scopes import OperationScopes, required_scopes
 from webex_meetings.storage import (
     JsonFileStoreAdapter,
     MemoryStoreAdapter,
@@ -59,6 +63,7 @@ __all__ = [
     "APIError",
     "APIStatusError",
     "APITimeoutError",
+    "ApiWarning",
     "AuthenticationError",
     "BadGatewayError",
     "BadRequestError",
@@ -76,10 +81,12 @@ __all__ = [
     "InvalidScopeError",
     "JsonFileStoreAdapter",
     "LockedError",
+    "MeetingRuleError",
     "MemoryStoreAdapter",
     "NotFoundError",
     "NotGiven",
     "OAuthError",
+    "OperationScopes",
     "PermissionDeniedError",
     "RateLimitError",
     "ServerError",
@@ -99,4 +106,6 @@ __all__ = [
     "WebexConfig",
     "WebexError",
     "__version__",
+    "required_scopes",
+    "scopes",
 ]

@@ -14,7 +14,7 @@ import platform
 from collections.abc import Mapping
 from functools import cached_property
 from types import TracebackType
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import httpx
 
@@ -26,9 +26,25 @@ from webex_meetings._http._transport import TrackingIds, Transport
 from webex_meetings._logging import get_logger, setup_logging
 from webex_meetings._version import __version__
 from webex_meetings.credentials import Credentials, Token
-from webex_meetings.resources.people import People
+from webex_meetings.internal.device import Device
+from webex_meetings.internal.mercury import Mercury
+from webex_meetings.meetings import Meetings
 from webex_meetings.services import ServiceCatalog, join_url
 from webex_meetings.storage import MemoryStoreAdapter, StorageAdapter, Store
+
+if TYPE_CHECKING:
+    # Resource modules are imported on first use: importing the package stays fast.
+    from webex_meetings.resources.attachment_actions import AttachmentActions
+    from webex_meetings.resources.events import ComplianceEvents
+    from webex_meetings.resources.meetings_api import MeetingsAPI
+    from webex_meetings.resources.memberships import Memberships
+    from webex_meetings.resources.messages import Messages
+    from webex_meetings.resources.people import People
+    from webex_meetings.resources.room_tabs import RoomTabs
+    from webex_meetings.resources.rooms import Rooms
+    from webex_meetings.resources.team_memberships import TeamMemberships
+    from webex_meetings.resources.teams import Teams
+    from webex_meetings.resources.webhooks import Webhooks
 
 __all__ = ["Internal", "Webex"]
 
@@ -50,6 +66,16 @@ class Internal:
     def services(self) -> ServiceCatalog:
         """The U2C service catalog."""
         return self._webex._services
+
+    @cached_property
+    def device(self) -> Device:
+        """The WDM device registration (register, refresh, unregister)."""
+        return Device(self._webex)
+
+    @cached_property
+    def mercury(self) -> Mercury:
+        """The Mercury websocket (``connect``, ``disconnect``, ``on("event:...")``)."""
+        return Mercury(self._webex)
 
 
 class Webex(EventEmitter):
@@ -273,9 +299,86 @@ class Webex(EventEmitter):
         return Internal(self)
 
     @cached_property
+    def meetings(self) -> Meetings:
+        """The Meetings plugin (``register``, ``unregister``, ``meetings:*`` events)."""
+        return Meetings(self)
+
+    @cached_property
     def people(self) -> People:
-        """The People REST resource."""
+        """The People REST resource (``me``, ``get``, ``list``, ``create``...)."""
+        from webex_meetings.resources.people import People
+
         return People(self)
+
+    @cached_property
+    def rooms(self) -> Rooms:
+        """The Rooms REST resource."""
+        from webex_meetings.resources.rooms import Rooms
+
+        return Rooms(self)
+
+    @cached_property
+    def memberships(self) -> Memberships:
+        """The Memberships REST resource."""
+        from webex_meetings.resources.memberships import Memberships
+
+        return Memberships(self)
+
+    @cached_property
+    def messages(self) -> Messages:
+        """The Messages REST resource."""
+        from webex_meetings.resources.messages import Messages
+
+        return Messages(self)
+
+    @cached_property
+    def teams(self) -> Teams:
+        """The Teams REST resource."""
+        from webex_meetings.resources.teams import Teams
+
+        return Teams(self)
+
+    @cached_property
+    def team_memberships(self) -> TeamMemberships:
+        """The Team Memberships REST resource."""
+        from webex_meetings.resources.team_memberships import TeamMemberships
+
+        return TeamMemberships(self)
+
+    @cached_property
+    def webhooks(self) -> Webhooks:
+        """The Webhooks REST resource (also ``webex.meetings_api.webhooks``)."""
+        from webex_meetings.resources.webhooks import Webhooks
+
+        return Webhooks(self)
+
+    @cached_property
+    def attachment_actions(self) -> AttachmentActions:
+        """The Attachment Actions REST resource."""
+        from webex_meetings.resources.attachment_actions import AttachmentActions
+
+        return AttachmentActions(self)
+
+    @cached_property
+    def room_tabs(self) -> RoomTabs:
+        """The Room Tabs REST resource."""
+        from webex_meetings.resources.room_tabs import RoomTabs
+
+        return RoomTabs(self)
+
+    @cached_property
+    def events(self) -> ComplianceEvents:
+        """The Events REST resource (compliance events, ``GET /events``)."""
+        from webex_meetings.resources.events import ComplianceEvents
+
+        return ComplianceEvents(self)
+
+    @cached_property
+    def meetings_api(self) -> MeetingsAPI:
+        """The Meetings REST family (``webex.meetings_api.meetings``, ``.invitees``...)."""
+        from webex_meetings.resources.meetings_api import MeetingsAPI
+
+        return MeetingsAPI(self)
 
     # -- requests --------------------------------------------------------------------
 

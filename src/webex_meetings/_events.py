@@ -45,9 +45,27 @@ class Events:
     MEDIA_STOPPED: Final = "media:stopped"
     MEMBERS_UPDATE: Final = "members:update"
 
+    NETWORK_DISCONNECTED: Final = "network:disconnected"
+
     # Mercury (emitter: webex.internal.mercury)
     ONLINE: Final = "online"
     OFFLINE: Final = "offline"
+    OFFLINE_TRANSIENT: Final = "offline.transient"
+    OFFLINE_PERMANENT: Final = "offline.permanent"
+    OFFLINE_REPLACED: Final = "offline.replaced"
+    CONNECTION_FAILED: Final = "connection_failed"
+    SEQUENCE_MISMATCH: Final = "sequence-mismatch"
+    PING_PONG_LATENCY: Final = "ping-pong-latency"
+    EVENT: Final = "event"
+
+    # Device (emitter: webex.internal.device)
+    REGISTRATION_SUCCESS: Final = "registration:success"
+
+    # Hydra resources after listen() (emitter: webex.messages, webex.rooms...)
+    CREATED: Final = "created"
+    UPDATED: Final = "updated"
+    DELETED: Final = "deleted"
+    SEEN: Final = "seen"
 
 
 EVENTS: Final = Events()

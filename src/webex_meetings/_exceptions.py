@@ -4,6 +4,7 @@ Every exception the SDK raises on purpose derives from :class:`WebexError`::
 
     WebexError
     ├── ConfigError                      bad Webex.init config (also a ValueError)
+    ├── MeetingRuleError                 a meeting create/update breaks a rule (also a ValueError)
     ├── CredentialsError                 no usable token, refresh impossible
     │   └── OAuthError                   the token endpoint answered 400 {error, ...}
     │       ├── InvalidRequestError      invalid_request
@@ -18,6 +19,11 @@ Every exception the SDK raises on purpose derives from :class:`WebexError`::
     ├── ServiceCatalogError              the U2C catalog could not be loaded or used
     │   ├── ServiceNotFoundError         no catalog entry for a service name
     │   └── DomainNotAllowedError        a URL points outside the allowed domains
+    ├── DeviceError                      WDM device registration failed or is unusable
+    ├── MercuryError                     the Mercury websocket failed
+    │   ├── MercuryConnectionClosed      closed with (code, reason) per mercury.md §6
+    │   ├── MercuryConnectTimeoutError   no buffer-state frame in time (also a TimeoutError)
+    │   └── MercuryQueueFullError        the outgoing queue is full while reconnecting
     └── APIError                         a request did not produce a usable response
         ├── APIConnectionError           no HTTP response at all
         │   └── APITimeoutError          the request timed out
@@ -54,6 +60,7 @@ __all__ = [
     "ConfigError",
     "ConflictError",
     "CredentialsError",
+    "DeviceError",
     "DomainNotAllowedError",
     "GatewayTimeoutError",
     "InternalServerError",
@@ -62,6 +69,11 @@ __all__ = [
     "InvalidRequestError",
     "InvalidScopeError",
     "LockedError",
+    "MeetingRuleError",
+    "MercuryConnectTimeoutError",
+    "MercuryConnectionClosed",
+    "MercuryError",
+    "MercuryQueueFullError",
     "NotFoundError",
     "OAuthError",
     "PermissionDeniedError",
@@ -346,3 +358,60 @@ def status_error_class(status_code: int) -> type[APIStatusError]:
     if status_code >= 500:
         return ServerError
     return APIStatusError
+
+
+class MeetingRuleError(WebexError, ValueError):
+    """A meeting create or update breaks a documented rule; raised before any request.
+
+    The rules are those of "Updating a Meeting" in the Meetings overview (rule 1: start
+    and end not before the current time; rule 2: duration from 10 minutes to 24 hours;
+    rule 4: a meeting instance cannot be updated).
+
+    Attributes:
+        rule: the rule number (1-5).
+        rule_text: the rule as the Meetings overview states it.
+    """
+
+    def __init__(self, rule: int, rule_text: str, detail: str) -> None:
+        super().__init__(f"Rule {rule}. {rule_text}: {detail}")
+        self.rule = rule
+        self.rule_text = rule_text
+
+
+class DeviceError(WebexError):
+    """The WDM device could not be registered, refreshed or used (device.md)."""
+
+
+class MercuryError(WebexError):
+    """The Mercury websocket failed (mercury.md).
+
+    Attributes:
+        unsent: messages queued for sending that never went out (set when Mercury
+            gives up for good).
+    """
+
+    def __init__(self, message: str, *, unsent: Sequence[Any] = ()) -> None:
+        super().__init__(message)
+        self.unsent = list(unsent)
+
+
+class MercuryConnectionClosed(MercuryError):  # noqa: N818 - the name the brief/JS use
+    """The websocket was closed, during the handshake or later.
+
+    Attributes:
+        code: the websocket close code (e.g. ``4401``, ``1006``).
+        reason: the close reason text (may be empty).
+    """
+
+    def __init__(self, code: int, reason: str = "", *, unsent: Sequence[Any] = ()) -> None:
+        super().__init__(f"Mercury connection closed: {code} {reason}".rstrip(), unsent=unsent)
+        self.code = code
+        self.reason = reason
+
+
+class MercuryConnectTimeoutError(MercuryError, TimeoutError):
+    """The websocket did not open, or sent no ``mercury.buffer_state``, in time."""
+
+
+class MercuryQueueFullError(MercuryError):
+    """The outgoing queue is full while Mercury is reconnecting."""

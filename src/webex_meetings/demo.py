@@ -22,17 +22,20 @@ class _Progress:
     steps: list[tuple[str, float]] = field(default_factory=list)
 
     async def step(self, title: str, action: Callable[[], Awaitable[T]]) -> T:
-        self.out.write(f"  … {title}")
-        self.out.flush()
+        # On a terminal, show the running step and overwrite it when it ends.
+        live = self.out.isatty()
+        if live:
+            self.out.write(f"  … {title}")
+            self.out.flush()
         started = time.perf_counter()
         try:
             result = await action()
         except BaseException:
-            self.out.write(f"\r  ✗ {title}\n")
+            self.out.write(f"{chr(13) if live else ''}  ✗ {title}\n")
             raise
         elapsed = time.perf_counter() - started
         self.steps.append((title, elapsed))
-        self.out.write(f"\r  ✓ {title} ({elapsed * 1000:.0f} ms)\n")
+        self.out.write(f"{chr(13) if live else ''}  ✓ {title} ({elapsed * 1000:.0f} ms)\n")
         return result
 
     def note(self, text: str) -> None:

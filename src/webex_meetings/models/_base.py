@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, PrivateAttr
 from pydantic.alias_generators import to_camel
+
+from webex_meetings._http._warnings import ApiWarning
 
 __all__ = ["WebexModel"]
 
@@ -16,15 +18,30 @@ class WebexModel(BaseModel):
     Fields are read in snake_case (``person.display_name``) and parsed from the
     camelCase JSON of the API (``displayName``). Fields the server adds later are kept
     (``model_extra``) rather than dropped, so new data never breaks parsing.
+
+    An object returned by a REST call also carries the ``Warning`` response header
+    values of that call in :attr:`warnings` (Meetings code 1001 after a create or an
+    update: some attributes in the response may differ from the request).
     """
 
     model_config = ConfigDict(
         alias_generator=to_camel,
         populate_by_name=True,
         extra="allow",
-        use_attribute_docstrings=True,
+        # Each model's validator is built the first time it parses a response, so
+        # importing the package does not pay for the hundreds of models it defines.
+        defer_build=True,
+        # Attribute docstrings document the fields for readers and the API reference;
+        # extracting them at runtime would slow every import, so pydantic skips them.
         protected_namespaces=(),
     )
+
+    _warnings: tuple[ApiWarning, ...] = PrivateAttr(default=())
+
+    @property
+    def warnings(self) -> tuple[ApiWarning, ...]:
+        """The ``Warning`` header values of the response this object came from."""
+        return self._warnings
 
     def to_api(self) -> dict[str, Any]:
         """The JSON body for the API: camelCase keys, unset fields left out."""

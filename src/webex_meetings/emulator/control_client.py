@@ -1,0 +1,201 @@
+"""Typed calls of the control API, shared by the async and the threaded emulator.
+
+Each function only describes a request and how to read its answer; ``Emulator`` sends it
+with ``httpx.AsyncClient`` and ``ThreadedEmulator`` with ``httpx.Client``, so the two
+helper sets cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+import httpx
+
+T = TypeVar("T")
+
+_P = "/_emulator"
+
+
+class ControlAPIError(RuntimeError):
+    """The control API rejected a helper call (bad arguments, unknown user or token)."""
+
+    def __init__(self, status_code: int, message: str) -> None:
+        """Create the error from the response status and the body's message."""
+        super().__init__(f"{status_code}: {message}")
+        self.status_code = status_code
+
+
+@dataclass(frozen=True)
+class ControlCall(Generic[T]):
+    """One control-API request and the parser of its JSON answer."""
+
+    method: str
+    path: str
+    parse: Callable[[Any], T]
+    json: Any = None
+    params: dict[str, str] = field(default_factory=dict)
+
+    def result(self, response: httpx.Response) -> T:
+        """Return the parsed answer, or raise :class:`ControlAPIError`."""
+        if response.is_error:
+            try:
+                message = str(response.json().get("message", response.text))
+            except ValueError:
+                message = response.text
+            raise ControlAPIError(response.status_code, message)
+        return self.parse(response.json())
+
+
+def _items(body: Any) -> list[dict[str, Any]]:
+    return list(body["items"])
+
+
+def _same(body: Any) -> dict[str, Any]:
+    return dict(body)
+
+
+def _drop_none(values: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in values.items() if value is not None}
+
+
+def add_fault(
+    path: str,
+    *,
+    status: int | None,
+    method: str,
+    count: int | None,
+    retry_after: str | int | None,
+    latency_ms: int,
+    body: dict[str, Any] | None,
+) -> ControlCall[str]:
+    """``POST /_emulator/faults``; answers the new rule's id."""
+    payload = _drop_none(
+        {"path": path, "method": method, "status": status, "retryAfter": retry_after, "body": body}
+    )
+    # count=None is meaningful (unlimited), so it is always sent.
+    payload.update(count=count, latencyMs=latency_ms)
+    return ControlCall("POST", f"{_P}/faults", lambda answer: str(answer["id"]), payload)
+
+
+def faults() -> ControlCall[list[dict[str, Any]]]:
+    """``GET /_emulator/faults``."""
+    return ControlCall("GET", f"{_P}/faults", _items)
+
+
+def clear_faults() -> ControlCall[int]:
+    """``DELETE /_emulator/faults``; answers how many rules were dropped."""
+    return ControlCall("DELETE", f"{_P}/faults", lambda answer: int(answer["deleted"]))
+
+
+def requests(*, method: str | None, path: str | None) -> ControlCall[list[dict[str, Any]]]:
+    """``GET /_emulator/requests``, filtered by method and path glob."""
+    params = _drop_none({"method": method, "path": path})
+    return ControlCall("GET", f"{_P}/requests", _items, params=params)
+
+
+def clear_requests() -> ControlCall[int]:
+    """``DELETE /_emulator/requests``."""
+    return ControlCall("DELETE", f"{_P}/requests", lambda answer: int(answer["deleted"]))
+
+
+def create_user(
+    *, display_name: str | None, email: str | None, token_expires_in: int | None
+) -> ControlCall[dict[str, Any]]:
+    """``POST /_emulator/users``; answers person, tokens and client credentials."""
+    payload = _drop_none(
+        {"displayName": display_name, "email": email, "tokenExpiresIn": token_expires_in}
+    )
+    return ControlCall("POST", f"{_P}/users", _same, payload)
+
+
+def issue_token(
+    *, email: str | None, person_id: str | None, expires_in: int | None
+) -> ControlCall[dict[str, Any]]:
+    """``POST /_emulator/tokens``; answers a fresh token pair."""
+    payload = _drop_none({"email": email, "personId": person_id, "expiresIn": expires_in})
+    return ControlCall("POST", f"{_P}/tokens", _same, payload)
+
+
+def expire_token(access_token: str) -> ControlCall[int]:
+    """``POST /_emulator/tokens/expire`` for one token."""
+    payload = {"accessToken": access_token}
+    return ControlCall("POST", f"{_P}/tokens/expire", lambda a: int(a["expired"]), payload)
+
+
+def expire_all_tokens() -> ControlCall[int]:
+    """``POST /_emulator/tokens/expire`` for every token."""
+    payload = {"all": True}
+    return ControlCall("POST", f"{_P}/tokens/expire", lambda a: int(a["expired"]), payload)
+
+
+def reset() -> ControlCall[dict[str, Any]]:
+    """``POST /_emulator/reset``; answers the state summary."""
+    return ControlCall("POST", f"{_P}/reset", _same)
+
+
+def state() -> ControlCall[dict[str, Any]]:
+    """``GET /_emulator/state``."""
+    return ControlCall("GET", f"{_P}/state", _same)
+
+
+# --- WDM devices and Mercury ---------------------------------------------------------
+
+
+def devices() -> ControlCall[list[dict[str, Any]]]:
+    """``GET /_emulator/devices``: every live WDM device."""
+    return ControlCall("GET", f"{_P}/devices", _items)
+
+
+def expire_device(device_url: str | None) -> ControlCall[int]:
+    """``POST /_emulator/devices/expire`` for one device, or all with None."""
+    payload: dict[str, Any] = {"all": True} if device_url is None else {"deviceUrl": device_url}
+    return ControlCall("POST", f"{_P}/devices/expire", lambda a: int(a["expired"]), payload)
+
+
+def _mercury_target(
+    device_url: str | None, person_id: str | None, email: str | None
+) -> dict[str, Any]:
+    return _drop_none({"deviceUrl": device_url, "personId": person_id, "email": email})
+
+
+def publish_event(
+    data: dict[str, Any], *, device_url: str | None, person_id: str | None, email: str | None
+) -> ControlCall[dict[str, Any]]:
+    """``POST /_emulator/mercury/events``; answers ``{id, delivered, connections}``."""
+    payload = {"data": data, **_mercury_target(device_url, person_id, email)}
+    return ControlCall("POST", f"{_P}/mercury/events", _same, payload)
+
+
+def mercury_connections(*, include_closed: bool) -> ControlCall[list[dict[str, Any]]]:
+    """``GET /_emulator/mercury/connections`` (``?all=true`` adds closed sockets)."""
+    params = {"all": "true"} if include_closed else {}
+    return ControlCall("GET", f"{_P}/mercury/connections", _items, params=params)
+
+
+def mercury_fault(
+    action: str,
+    *,
+    device_url: str | None = None,
+    person_id: str | None = None,
+    email: str | None = None,
+    **options: Any,
+) -> ControlCall[dict[str, Any]]:
+    """``POST /_emulator/mercury/faults``; answers the fault (or ``{dropped}``)."""
+    payload = {
+        "action": action,
+        **_mercury_target(device_url, person_id, email),
+        **_drop_none(options),
+    }
+    return ControlCall("POST", f"{_P}/mercury/faults", _same, payload)
+
+
+def mercury_faults() -> ControlCall[list[dict[str, Any]]]:
+    """``GET /_emulator/mercury/faults``."""
+    return ControlCall("GET", f"{_P}/mercury/faults", _items)
+
+
+def clear_mercury_faults() -> ControlCall[int]:
+    """``DELETE /_emulator/mercury/faults``; answers how many faults were dropped."""
+    return ControlCall("DELETE", f"{_P}/mercury/faults", lambda answer: int(answer["deleted"]))

@@ -1,0 +1,1 @@
+"""Building blocks shared by every emulated service: errors, ids, auth, faults, state."""

@@ -1,0 +1,1 @@
+"""idbroker: the OAuth token endpoint."""

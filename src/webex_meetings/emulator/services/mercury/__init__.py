@@ -1,0 +1,1 @@
+"""Mercury: the notification websocket hub (mercury.md)."""

@@ -1,0 +1,1 @@
+"""Hydra messages: posts in rooms, threads, mentions and file links."""

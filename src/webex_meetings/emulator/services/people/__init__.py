@@ -1,0 +1,1 @@
+"""Hydra people: the person directory and the /v1/people routes."""

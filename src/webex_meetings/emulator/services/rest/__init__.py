@@ -1,0 +1,1 @@
+"""Spec-driven Hydra REST: every in-scope OpenAPI operation, validated and dispatched."""

@@ -1,0 +1,1 @@
+"""Hydra rooms (spaces) and their memberships."""

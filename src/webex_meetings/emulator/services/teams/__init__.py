@@ -1,0 +1,1 @@
+"""Hydra teams and team memberships."""

@@ -1,0 +1,1 @@
+"""U2C service discovery: the limited and full service catalogs."""

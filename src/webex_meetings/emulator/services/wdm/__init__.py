@@ -1,0 +1,1 @@
+"""WDM: device registration, refresh and unregistration (device.md)."""

@@ -1,0 +1,1 @@
+"""Hydra webhooks: registrations and their delivery to loopback targets."""
