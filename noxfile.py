@@ -19,9 +19,19 @@ def tests(session: nox.Session) -> None:
 @nox.session
 def lint(session: nox.Session) -> None:
     """Check style and formatting with ruff."""
-    session.install("ruff>=0.6")
-    session.run("ruff", "check", "src", "tests", "benchmarks", "examples", "noxfile.py")
-    session.run("ruff", "format", "--check", "src", "tests", "benchmarks", "examples", "noxfile.py")
+    session.install("ruff==0.17.5")
+    session.run("ruff", "check", "src", "tests", "scripts", "benchmarks", "examples", "noxfile.py")
+    session.run(
+        "ruff",
+        "format",
+        "--check",
+        "src",
+        "tests",
+        "scripts",
+        "benchmarks",
+        "examples",
+        "noxfile.py",
+    )
 
 
 @nox.session

@@ -18,7 +18,10 @@ from .core.errors import BadRequestError, NotFoundError
 from .core.faults import FaultStore
 from .core.requests_log import RequestLog
 from .core.state import CONTROL_PREFIX, EmulatorState, get_state
+from .services.meetings.models import MeetingsBackend
+from .services.messages.models import MessagesBackend
 from .services.people.models import PeopleBackend, Person
+from .services.rooms.models import RoomsBackend
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -60,6 +63,22 @@ class FaultBody(_Body):
     retry_after: str | int | None = Field(default=None, alias="retryAfter")
     latency_ms: int = Field(default=0, alias="latencyMs", ge=0, le=60_000)
     body: dict[str, Any] | None = None
+
+
+class SeedBody(_Body):
+    """``POST /_emulator/seed``: bulk objects owned by (or including) the default user."""
+
+    people: int = Field(default=0, ge=0, le=100_000)
+    rooms: int = Field(default=0, ge=0, le=100_000)
+    messages: int = Field(default=0, ge=0, le=100_000)
+    room_id: str | None = Field(default=None, alias="roomId")
+    """Room to post the messages into; a new one by default."""
+
+
+class MeetingControlBody(_Body):
+    """``POST /_emulator/meetings/start`` and ``.../end``."""
+
+    meeting_id: str = Field(alias="meetingId", min_length=1)
 
 
 async def _parse(request: Request, model: type[M]) -> M:
@@ -180,6 +199,46 @@ async def clear_requests(request: Request) -> JSONResponse:
     return JSONResponse({"deleted": get_state(request).backend(RequestLog).clear()})
 
 
+async def seed(request: Request) -> JSONResponse:
+    """Bulk-create people, rooms the default user is in, and messages in one room.
+
+    Bypasses validation and webhooks so that 10,000 objects take milliseconds.
+    """
+    body = await _parse(request, SeedBody)
+    state = get_state(request)
+    people = state.backend(PeopleBackend)
+    rooms = state.backend(RoomsBackend)
+    me = people.get(state.seed.person_uuid)
+    person_ids = [people.create().id for _ in range(body.people)]
+    room_ids = [rooms.create(f"Room {n + 1}", me).id for n in range(body.rooms)]
+    messages_room: str | None = None
+    if body.messages:
+        room = (
+            rooms.get(body.room_id)
+            if body.room_id
+            else rooms.create(f"Messages ({body.messages})", me)
+        )
+        state.backend(MessagesBackend).bulk(room, me, body.messages)
+        messages_room = room.id
+    return JSONResponse(
+        {"personIds": person_ids, "roomIds": room_ids, "messagesRoomId": messages_room}
+    )
+
+
+async def start_meeting(request: Request) -> JSONResponse:
+    """Start an instance of a meeting (series or scheduled meeting) now."""
+    body = await _parse(request, MeetingControlBody)
+    instance = get_state(request).backend(MeetingsBackend).start(body.meeting_id)
+    return JSONResponse({"id": instance})
+
+
+async def end_meeting(request: Request) -> JSONResponse:
+    """End the running instance of a meeting."""
+    body = await _parse(request, MeetingControlBody)
+    get_state(request).backend(MeetingsBackend).end(body.meeting_id)
+    return JSONResponse({"ended": True})
+
+
 def _summary(state: EmulatorState) -> dict[str, Any]:
     return {
         "baseUrl": state.base_url,
@@ -208,4 +267,7 @@ ROUTES: list[BaseRoute] = [
     Route(f"{_P}/requests", list_requests, methods=["GET"]),
     Route(f"{_P}/requests", clear_requests, methods=["DELETE"]),
     Route(f"{_P}/state", get_summary, methods=["GET"]),
+    Route(f"{_P}/seed", seed, methods=["POST"]),
+    Route(f"{_P}/meetings/start", start_meeting, methods=["POST"]),
+    Route(f"{_P}/meetings/end", end_meeting, methods=["POST"]),
 ]

@@ -199,3 +199,25 @@ def mercury_faults() -> ControlCall[list[dict[str, Any]]]:
 def clear_mercury_faults() -> ControlCall[int]:
     """``DELETE /_emulator/mercury/faults``; answers how many faults were dropped."""
     return ControlCall("DELETE", f"{_P}/mercury/faults", lambda answer: int(answer["deleted"]))
+
+
+def seed(
+    *, people: int, rooms: int, messages: int, room_id: str | None
+) -> ControlCall[dict[str, Any]]:
+    """``POST /_emulator/seed``; answers ``personIds``, ``roomIds``, ``messagesRoomId``."""
+    payload = _drop_none(
+        {"people": people, "rooms": rooms, "messages": messages, "roomId": room_id}
+    )
+    return ControlCall("POST", f"{_P}/seed", _same, payload)
+
+
+def start_meeting(meeting_id: str) -> ControlCall[str]:
+    """``POST /_emulator/meetings/start``; answers the meeting instance id."""
+    payload = {"meetingId": meeting_id}
+    return ControlCall("POST", f"{_P}/meetings/start", lambda a: str(a["id"]), payload)
+
+
+def end_meeting(meeting_id: str) -> ControlCall[None]:
+    """``POST /_emulator/meetings/end``."""
+    payload = {"meetingId": meeting_id}
+    return ControlCall("POST", f"{_P}/meetings/end", lambda a: None, payload)

@@ -342,6 +342,22 @@ class Emulator(_EmulatorInfo):
         """Return counts of users, valid tokens, faults and logged requests."""
         return await self._call(calls.state())
 
+    async def seed(
+        self, *, people: int = 0, rooms: int = 0, messages: int = 0, room_id: str | None = None
+    ) -> dict[str, Any]:
+        """Bulk-create people, rooms and messages; see ``POST /_emulator/seed``."""
+        return await self._call(
+            calls.seed(people=people, rooms=rooms, messages=messages, room_id=room_id)
+        )
+
+    async def start_meeting(self, meeting_id: str) -> str:
+        """Start an instance of a meeting now; returns the instance id."""
+        return await self._call(calls.start_meeting(meeting_id))
+
+    async def end_meeting(self, meeting_id: str) -> None:
+        """End the running instance of a meeting."""
+        await self._call(calls.end_meeting(meeting_id))
+
     async def devices(self) -> list[dict[str, Any]]:
         """Return every live WDM device (``url``, ``webSocketUrl``, ``userId``, ``ttl``...)."""
         return await self._call(calls.devices())
@@ -653,6 +669,22 @@ class ThreadedEmulator(_EmulatorInfo):
     def state(self) -> dict[str, Any]:
         """Return counts of users, valid tokens, faults and logged requests."""
         return self._call(calls.state())
+
+    def seed(
+        self, *, people: int = 0, rooms: int = 0, messages: int = 0, room_id: str | None = None
+    ) -> dict[str, Any]:
+        """Bulk-create people, rooms and messages; see ``POST /_emulator/seed``."""
+        return self._call(
+            calls.seed(people=people, rooms=rooms, messages=messages, room_id=room_id)
+        )
+
+    def start_meeting(self, meeting_id: str) -> str:
+        """Start an instance of a meeting now; returns the instance id."""
+        return self._call(calls.start_meeting(meeting_id))
+
+    def end_meeting(self, meeting_id: str) -> None:
+        """End the running instance of a meeting."""
+        self._call(calls.end_meeting(meeting_id))
 
     def devices(self) -> list[dict[str, Any]]:
         """Return every live WDM device (``url``, ``webSocketUrl``, ``userId``, ``ttl``...)."""

@@ -10,6 +10,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route, Router
 from starlette.types import Receive, Scope, Send
 
+from ..meetings import routes as meetings
 from ..messages import routes as messages
 from ..people import routes as people
 from ..rooms import routes as rooms
@@ -29,6 +30,7 @@ HANDLERS: dict[str, Handler] = {
     **messages.OPERATIONS,
     **teams.OPERATIONS,
     **webhooks.OPERATIONS,
+    **meetings.OPERATIONS,
 }
 
 

@@ -141,7 +141,7 @@ def operations() -> tuple[Operation, ...]:
     found: dict[str, Operation] = {}
     for spec, families in SPEC_FAMILIES.items():
         document = json.loads((_SPEC_DIR / spec).read_text(encoding="utf-8"))
-        components = to_json_schema(document.get("components", {}))
+        components = _components(spec)
         for path, item in document["paths"].items():
             for method in _METHODS:
                 raw = item.get(method)
@@ -162,3 +162,15 @@ def operation(key: str) -> Operation:
         if op.key == key:
             return op
     raise KeyError(key)
+
+
+@functools.cache
+def _components(spec: str) -> dict[str, Any]:
+    document = json.loads((_SPEC_DIR / spec).read_text(encoding="utf-8"))
+    converted: dict[str, Any] = to_json_schema(document.get("components", {}))
+    return converted
+
+
+def schema_validator(spec: str, name: str) -> SchemaValidator:
+    """Return a validator of ``components.schemas.<name>`` of a spec file."""
+    return SchemaValidator({"$ref": f"#/components/schemas/{name}"}, _components(spec))

@@ -1,0 +1,1 @@
+"""Webex meetings: series, scheduled meetings and instances, with the update rules."""

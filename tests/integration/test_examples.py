@@ -1,0 +1,33 @@
+"""Every example runs to the end against the emulator, as a user would run it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+@pytest.mark.parametrize(
+    ("script", "expected"),
+    [
+        ("whoami.py", "Emulated User <user@example.com>"),
+        ("quickstart.py", "members: alice@example.com, bob@example.com"),
+    ],
+)
+def test_example_runs(script: str, expected: str) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "WEBEX_ACCESS_TOKEN"}
+    result = subprocess.run(
+        [sys.executable, str(EXAMPLES / script)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert expected in result.stdout
