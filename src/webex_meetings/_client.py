@@ -26,13 +26,14 @@ from webex_meetings._http._transport import TrackingIds, Transport
 from webex_meetings._logging import get_logger, setup_logging
 from webex_meetings._version import __version__
 from webex_meetings.credentials import Credentials, Token
-from webex_meetings.internal.device import Device
-from webex_meetings.internal.mercury import Mercury
-from webex_meetings.meetings import Meetings
 from webex_meetings.services import ServiceCatalog, join_url
 from webex_meetings.storage import MemoryStoreAdapter, StorageAdapter, Store
 
 if TYPE_CHECKING:
+    from webex_meetings.internal.device import Device
+    from webex_meetings.internal.mercury import Mercury
+    from webex_meetings.meetings import Meetings
+
     # Resource modules are imported on first use: importing the package stays fast.
     from webex_meetings.resources.attachment_actions import AttachmentActions
     from webex_meetings.resources.events import ComplianceEvents
@@ -70,12 +71,26 @@ class Internal:
     @cached_property
     def device(self) -> Device:
         """The WDM device registration (register, refresh, unregister)."""
+        from webex_meetings.internal.device import Device
+
         return Device(self._webex)
 
     @cached_property
     def mercury(self) -> Mercury:
         """The Mercury websocket (``connect``, ``disconnect``, ``on("event:...")``)."""
+        from webex_meetings.internal.mercury import Mercury
+
         return Mercury(self._webex)
+
+    async def close(self) -> None:
+        """Close the websocket and stop the device refresh; the registration is kept.
+
+        Only plugins that were created are touched, so closing never opens anything.
+        """
+        if "mercury" in self.__dict__:
+            await self.mercury.disconnect()
+        if "device" in self.__dict__:
+            await self.device.close()
 
 
 class Webex(EventEmitter):
@@ -271,6 +286,8 @@ class Webex(EventEmitter):
         if self._closed:
             return
         self._closed = True
+        if "internal" in self.__dict__:
+            await self.internal.close()
         if self._load_task is not None and not self._load_task.done():
             self._load_task.cancel()
             await asyncio.gather(self._load_task, return_exceptions=True)
@@ -301,6 +318,8 @@ class Webex(EventEmitter):
     @cached_property
     def meetings(self) -> Meetings:
         """The Meetings plugin (``register``, ``unregister``, ``meetings:*`` events)."""
+        from webex_meetings.meetings import Meetings
+
         return Meetings(self)
 
     @cached_property

@@ -395,7 +395,7 @@ class MercuryError(WebexError):
         self.unsent = list(unsent)
 
 
-class MercuryConnectionClosed(MercuryError):  # noqa: N818 - the name the brief/JS use
+class MercuryConnectionClosed(MercuryError):  # noqa: N818 - named after the close event it reports
     """The websocket was closed, during the handshake or later.
 
     Attributes:

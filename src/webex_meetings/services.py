@@ -268,12 +268,27 @@ class ServiceCatalog:
         Raises:
             DomainNotAllowedError: the URL points at a foreign host.
         """
-        if self.is_service_url(url) or self.is_allowed_domain(url):
+        if self.is_service_url(url) or self.is_allowed_domain(url) or self._on_catalog_host(url):
             return url
         host = urlsplit(url).hostname
         raise DomainNotAllowedError(
             f"{what} points at {host!r}, which is neither a catalog service nor an allowed "
             "domain; add it to config services.allowedDomains if it is trusted"
+        )
+
+    def _on_catalog_host(self, url: str) -> bool:
+        """True when the URL's host and port are those of a catalog service.
+
+        Device records hand out ``wss://`` (or ``ws://``) URLs on the same hosts as the
+        catalog's ``https://`` services; the scheme differs, the authority does not.
+        """
+        authority = urlsplit(url).netloc.lower()
+        if not authority:
+            return False
+        return any(
+            urlsplit(self.rewrite_host(base)).netloc.lower() == authority
+            for group in self._groups.values()
+            for base in group.values()
         )
 
     def _is_u2c(self, url: str) -> bool:

@@ -9,7 +9,6 @@ from webex_meetings.emulator import Emulator, ThreadedEmulator
 
 from .emulator_helpers import TOKEN, assert_webex_error, bearer, decode_hydra
 
-
 # Later services add their own counts to the summary; these are the skeleton's.
 _CORE_KEYS = ("baseUrl", "users", "tokens", "faults", "requests")
 

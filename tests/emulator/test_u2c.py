@@ -7,9 +7,22 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from webex_meetings.emulator import Emulator
+from webex_meetings.emulator import ThreadedEmulator
 
 from .emulator_helpers import assert_webex_error, bearer
+
+
+# The session server (reset per test) keeps these many small tests fast; the async
+# Emulator has its own tests in test_server.py.
+@pytest.fixture
+def emulator(webex_emulator: ThreadedEmulator) -> ThreadedEmulator:
+    return webex_emulator
+
+
+@pytest.fixture
+def client(sync_client: httpx.Client) -> httpx.Client:
+    return sync_client
+
 
 FULL_SERVICES = {
     "u2c",
@@ -28,7 +41,7 @@ FULL_SERVICES = {
 }
 
 
-def _assert_hostmap(body: dict[str, object], emu: Emulator) -> dict[str, str]:
+def _assert_hostmap(body: dict[str, object], emu: ThreadedEmulator) -> dict[str, str]:
     assert set(body) == {"serviceLinks", "hostCatalog"}
     links = body["serviceLinks"]
     assert isinstance(links, dict)
@@ -52,10 +65,8 @@ def _assert_hostmap(body: dict[str, object], emu: Emulator) -> dict[str, str]:
     return links
 
 
-async def test_limited_catalog_needs_no_token(
-    emulator: Emulator, client: httpx.AsyncClient
-) -> None:
-    response = await client.get(
+def test_limited_catalog_needs_no_token(emulator: ThreadedEmulator, client: httpx.Client) -> None:
+    response = client.get(
         f"{emulator.u2c_url}/limited/catalog",
         params={"orgId": emulator.org_uuid, "format": "hostmap"},
     )
@@ -79,38 +90,38 @@ async def test_limited_catalog_needs_no_token(
         {"mode": "DEFAULT_BY_PROXIMITY"},
     ],
 )
-async def test_limited_catalog_accepts_each_preauth_key(
-    emulator: Emulator, client: httpx.AsyncClient, query: dict[str, str]
+def test_limited_catalog_accepts_each_preauth_key(
+    emulator: ThreadedEmulator, client: httpx.Client, query: dict[str, str]
 ) -> None:
-    response = await client.get(
+    response = client.get(
         f"{emulator.u2c_url}/limited/catalog", params={**query, "format": "hostmap"}
     )
     assert response.status_code == 200
     assert response.json()["serviceLinks"]["u2c"] == emulator.u2c_url
 
 
-async def test_limited_catalog_rejects_bad_queries(
-    emulator: Emulator, client: httpx.AsyncClient
+def test_limited_catalog_rejects_bad_queries(
+    emulator: ThreadedEmulator, client: httpx.Client
 ) -> None:
     url = f"{emulator.u2c_url}/limited/catalog"
-    no_key = assert_webex_error(await client.get(url, params={"format": "hostmap"}), 400)
+    no_key = assert_webex_error(client.get(url, params={"format": "hostmap"}), 400)
     assert "orgId" in no_key["errors"][0]["description"]
-    assert_webex_error(await client.get(url, params={"foo": "bar", "format": "hostmap"}), 400)
-    no_format = assert_webex_error(await client.get(url, params={"mode": "X"}), 400)
+    assert_webex_error(client.get(url, params={"foo": "bar", "format": "hostmap"}), 400)
+    no_format = assert_webex_error(client.get(url, params={"mode": "X"}), 400)
     assert "hostmap" in no_format["errors"][0]["description"]
 
 
-async def test_full_catalog_needs_a_token(emulator: Emulator, client: httpx.AsyncClient) -> None:
+def test_full_catalog_needs_a_token(emulator: ThreadedEmulator, client: httpx.Client) -> None:
     url = f"{emulator.u2c_url}/catalog"
-    assert_webex_error(await client.get(url, params={"format": "hostmap"}), 401)
+    assert_webex_error(client.get(url, params={"format": "hostmap"}), 401)
     unknown = bearer("0" * 64 + "_PF84_" + emulator.org_uuid)
-    assert_webex_error(await client.get(url, params={"format": "hostmap"}, headers=unknown), 401)
+    assert_webex_error(client.get(url, params={"format": "hostmap"}, headers=unknown), 401)
 
 
-async def test_full_catalog_lists_every_service_at_the_emulator(
-    emulator: Emulator, client: httpx.AsyncClient
+def test_full_catalog_lists_every_service_at_the_emulator(
+    emulator: ThreadedEmulator, client: httpx.Client
 ) -> None:
-    response = await client.get(
+    response = client.get(
         f"{emulator.u2c_url}/catalog",
         params={"format": "hostmap", "timestamp": "1700000000000"},
         headers=bearer(emulator.access_token),
@@ -127,19 +138,19 @@ async def test_full_catalog_lists_every_service_at_the_emulator(
     assert len(set(links.values())) == len(links)  # no two services share a URL
 
 
-async def test_catalog_links_lead_to_working_services(
-    emulator: Emulator, client: httpx.AsyncClient
+def test_catalog_links_lead_to_working_services(
+    emulator: ThreadedEmulator, client: httpx.Client
 ) -> None:
     # Follow the catalog the way the SDK does: hydra for people/me, idbroker for refresh.
-    catalog = await client.get(
+    catalog = client.get(
         f"{emulator.u2c_url}/catalog",
         params={"format": "hostmap"},
         headers=bearer(emulator.access_token),
     )
     links = catalog.json()["serviceLinks"]
-    me = await client.get(f"{links['hydra']}/people/me", headers=bearer(emulator.access_token))
+    me = client.get(f"{links['hydra']}/people/me", headers=bearer(emulator.access_token))
     assert me.json()["id"] == emulator.person_id
-    refreshed = await client.post(
+    refreshed = client.post(
         f"{links['idbroker']}/idb/oauth2/v1/access_token",
         data={"grant_type": "refresh_token", "refresh_token": emulator.refresh_token},
         auth=(emulator.client_id, emulator.client_secret),

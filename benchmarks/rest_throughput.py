@@ -1,0 +1,279 @@
+"""REST throughput of webex_meetings next to webexpythonsdk and wxc_sdk, in one run.
+
+One in-process emulator serves every library. Two workloads:
+
+* ``paginate``: list the 10,000 messages of one room through ``Link: rel="next"``
+  pages of 100 (seeded with the emulator's control endpoint, so setup is instant).
+* ``concurrent``: 500 ``GET /people/me`` with at most ``--concurrency`` in flight.
+
+Every library gets the same concurrency cap: ``http.maxConcurrency`` for
+webex_meetings, a thread pool of that size for webexpythonsdk (its
+``requests`` pool holds 10 connections, hence the default of 10), and
+``concurrent_requests`` for wxc_sdk. Sync peers run in a worker thread so that the
+emulator, which shares this event loop, keeps serving. A peer that is not installed
+or fails on the emulator is reported as ``n/a`` with the reason.
+
+The emulator adds the same server cost to every library; the numbers compare client
+overhead on loopback, not network behaviour.
+
+Usage: ``python benchmarks/rest_throughput.py [--runs N] [--concurrency N]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import concurrent.futures
+import contextlib
+import logging
+import statistics
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from webex_meetings import Webex
+from webex_meetings.emulator import Emulator
+
+MESSAGES = 10_000
+PAGE = 100
+REQUESTS = 500
+RESULTS = Path(__file__).parent / "results" / "rest_throughput.md"
+BASELINE = "webex_meetings"
+
+
+@dataclass
+class Outcome:
+    """One workload run: items (or successful requests) and failed requests."""
+
+    items: int
+    errors: int
+
+
+@dataclass
+class Row:
+    """Median over the runs of one library on one workload."""
+
+    workload: str
+    library: str
+    seconds: float | None = None
+    rate: float | None = None
+    errors: int = 0
+    note: str = ""
+    runs: list[float] = field(default_factory=list)
+
+
+Workload = Callable[[], Awaitable[Outcome]]
+
+
+@dataclass
+class Ctx:
+    """What every library needs to reach the emulator."""
+
+    emu: Emulator
+    room_id: str
+    cap: int
+
+
+# -- webex_meetings -----------------------------------------------------------------
+
+
+@contextlib.asynccontextmanager
+async def _webex_meetings(ctx: Ctx) -> Any:
+    config = {
+        "services": {"discovery": {"u2c": ctx.emu.u2c_url}},
+        "http": {"maxConcurrency": ctx.cap},
+    }
+    async with Webex.init(
+        credentials={"access_token": ctx.emu.access_token}, config=config
+    ) as webex:
+        await webex.wait_until_ready()
+        await webex.people.me()  # warm up: service discovery and a connection
+
+        async def paginate() -> Outcome:
+            items = [m async for m in webex.messages.list(room_id=ctx.room_id, max=PAGE)]
+            return Outcome(len(items), 0)
+
+        async def concurrent() -> Outcome:
+            results = await asyncio.gather(
+                *(webex.people.me() for _ in range(REQUESTS)), return_exceptions=True
+            )
+            errors = sum(isinstance(r, BaseException) for r in results)
+            return Outcome(REQUESTS - errors, errors)
+
+        yield {"paginate": paginate, "concurrent": concurrent}
+
+
+# -- webexpythonsdk (sync, requests) ------------------------------------------------
+
+
+@contextlib.asynccontextmanager
+async def _webexpythonsdk(ctx: Ctx) -> Any:
+    from webexpythonsdk import WebexAPI
+
+    api = WebexAPI(
+        access_token=ctx.emu.access_token,
+        base_url=ctx.emu.hydra_url.rstrip("/") + "/",  # the trailing slash is required
+        wait_on_rate_limit=False,
+    )
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=ctx.cap)
+    await asyncio.to_thread(api.people.me)  # warm up
+
+    def _paginate() -> Outcome:
+        items = list(api.messages.list(roomId=ctx.room_id, max=PAGE))
+        return Outcome(len(items), 0)
+
+    def _concurrent() -> Outcome:
+        futures = [pool.submit(api.people.me) for _ in range(REQUESTS)]
+        errors = sum(f.exception() is not None for f in futures)
+        return Outcome(REQUESTS - errors, errors)
+
+    async def paginate() -> Outcome:
+        return await asyncio.to_thread(_paginate)
+
+    async def concurrent_() -> Outcome:
+        return await asyncio.to_thread(_concurrent)
+
+    try:
+        yield {"paginate": paginate, "concurrent": concurrent_}
+    finally:
+        pool.shutdown()
+
+
+# -- wxc_sdk (async, aiohttp) -------------------------------------------------------
+
+
+@contextlib.asynccontextmanager
+async def _wxc_sdk(ctx: Ctx) -> Any:
+    from wxc_sdk.as_api import AsWebexSimpleApi
+    from wxc_sdk.as_rest import AsRestSession
+    from wxc_sdk.tokens import Tokens
+
+    class EmulatorSession(AsRestSession):
+        BASE = ctx.emu.hydra_url.rstrip("/")
+
+    session = EmulatorSession(
+        tokens=Tokens(access_token=ctx.emu.access_token), concurrent_requests=ctx.cap
+    )
+    try:
+        async with AsWebexSimpleApi(tokens=ctx.emu.access_token, session=session) as api:
+            await api.people.me()  # warm up
+
+            async def paginate() -> Outcome:
+                gen = api.messages.list_gen(room_id=ctx.room_id, max=PAGE)
+                items = [m async for m in gen]
+                return Outcome(len(items), 0)
+
+            async def concurrent() -> Outcome:
+                results = await asyncio.gather(
+                    *(api.people.me() for _ in range(REQUESTS)), return_exceptions=True
+                )
+                errors = sum(isinstance(r, BaseException) for r in results)
+                return Outcome(REQUESTS - errors, errors)
+
+            yield {"paginate": paginate, "concurrent": concurrent}
+    finally:
+        await session.close()
+
+
+LIBRARIES = {
+    "webex_meetings": _webex_meetings,
+    "webexpythonsdk": _webexpythonsdk,
+    "wxc_sdk": _wxc_sdk,
+}
+EXPECTED = {"paginate": MESSAGES, "concurrent": REQUESTS}
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else ""
+    return f"{type(exc).__name__}: {text}"[:80].replace("|", "/")
+
+
+async def _measure(ctx: Ctx, library: str, runs: int) -> list[Row]:
+    rows = {w: Row(w, library) for w in EXPECTED}
+    try:
+        async with LIBRARIES[library](ctx) as workloads:
+            for name, run in workloads.items():
+                row = rows[name]
+                try:
+                    for _ in range(runs):
+                        await ctx.emu.clear_requests()  # keep the request log small
+                        started = time.perf_counter()
+                        outcome = await run()
+                        row.runs.append(time.perf_counter() - started)
+                        # a short page walk counts as one error
+                        short = outcome.items + outcome.errors < EXPECTED[name]
+                        row.errors += outcome.errors + int(short)
+                except Exception as exc:
+                    row.note = f"n/a ({_reason(exc)})"
+                    row.runs.clear()
+                    continue
+                row.seconds = statistics.median(row.runs)
+                row.rate = EXPECTED[name] / row.seconds
+    except Exception as exc:  # not installed, or failed while setting up
+        for row in rows.values():
+            if not row.runs:
+                row.note = f"n/a ({_reason(exc)})"
+    return list(rows.values())
+
+
+def _table(rows: list[Row], cap: int, runs: int) -> str:
+    base = {r.workload: r.seconds for r in rows if r.library == BASELINE}
+    units = {"paginate": "items/s", "concurrent": "req/s"}
+    titles = {
+        "paginate": f"list {MESSAGES:,} messages, {PAGE}/page",
+        "concurrent": f"{REQUESTS} concurrent GET /people/me",
+    }
+    lines = [
+        f"| workload | library | seconds (median of {runs}) | throughput | errors "
+        f"| time ratio to {BASELINE} |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    for workload in EXPECTED:
+        for r in (r for r in rows if r.workload == workload):
+            name = f"{r.library} (baseline)" if r.library == BASELINE else r.library
+            if r.seconds is None:
+                lines.append(f"| {titles[workload]} | {name} | {r.note} | - | - | - |")
+                continue
+            b = base.get(workload)
+            ratio = f"{r.seconds / b:.2f}" if b else "-"
+            lines.append(
+                f"| {titles[workload]} | {name} | {r.seconds:.3f} "
+                f"| {r.rate:,.0f} {units[workload]} | {r.errors} | {ratio} |"
+            )
+    lines.append("")
+    lines.append(
+        f"Concurrency cap {cap} for every library; one in-process emulator on loopback. "
+        "Ratio = library seconds / webex_meetings seconds (above 1 means slower). "
+        "Errors are summed over all runs."
+    )
+    return "\n".join(lines)
+
+
+async def _main(runs: int, cap: int) -> str:
+    async with Emulator() as emu:
+        seeded = await emu.seed(messages=MESSAGES)
+        ctx = Ctx(emu, seeded["messagesRoomId"], cap)
+        rows: list[Row] = []
+        for library in LIBRARIES:
+            rows += await _measure(ctx, library, runs)
+    return _table(rows, cap, runs)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--concurrency", type=int, default=10)
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.ERROR)  # peers log retries and warnings at INFO
+    started = time.perf_counter()
+    table = asyncio.run(_main(args.runs, args.concurrency))
+    total = f"\n\nTotal benchmark time {time.perf_counter() - started:.1f}s."
+    print(table + total)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(f"# REST throughput\n\n{table}{total}\n")
+
+
+if __name__ == "__main__":
+    main()
