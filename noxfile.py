@@ -37,7 +37,7 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def typecheck(session: nox.Session) -> None:
     """Type-check the package with mypy in strict mode."""
-    session.install("-e", ".[emulator]", "mypy>=1.11")
+    session.install("-e", ".[test]", "mypy>=1.11")
     session.run("mypy", "src")
 
 
@@ -45,4 +45,6 @@ def typecheck(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """Run the benchmarks and write their results table."""
     session.install("-e", ".[emulator]")
+    session.install("webexpythonsdk", "wxc_sdk")  # peers for rest_throughput.py
     session.run("python", "benchmarks/import_time.py", *session.posargs)
+    session.run("python", "benchmarks/rest_throughput.py")

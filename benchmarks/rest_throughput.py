@@ -150,10 +150,11 @@ async def _wxc_sdk(ctx: Ctx) -> Any:
     from wxc_sdk.as_rest import AsRestSession
     from wxc_sdk.tokens import Tokens
 
-    class EmulatorSession(AsRestSession):
-        BASE = ctx.emu.hydra_url.rstrip("/")
-
-    session = EmulatorSession(
+    # The recipe is a subclass overriding BASE; aiohttp warns on subclassing ClientSession,
+    # so set the class attribute for the duration instead (same effect).
+    default_base = AsRestSession.BASE
+    AsRestSession.BASE = ctx.emu.hydra_url.rstrip("/")
+    session = AsRestSession(
         tokens=Tokens(access_token=ctx.emu.access_token), concurrent_requests=ctx.cap
     )
     try:
@@ -175,6 +176,7 @@ async def _wxc_sdk(ctx: Ctx) -> Any:
             yield {"paginate": paginate, "concurrent": concurrent}
     finally:
         await session.close()
+        AsRestSession.BASE = default_base
 
 
 LIBRARIES = {
@@ -183,6 +185,8 @@ LIBRARIES = {
     "wxc_sdk": _wxc_sdk,
 }
 EXPECTED = {"paginate": MESSAGES, "concurrent": REQUESTS}
+# What the emulator must log per run: (path, successful requests).
+SERVED = {"paginate": ("/v1/messages", MESSAGES // PAGE), "concurrent": ("/v1/people/me", REQUESTS)}
 
 
 def _reason(exc: BaseException) -> str:
@@ -205,6 +209,11 @@ async def _measure(ctx: Ctx, library: str, runs: int) -> list[Row]:
                         # a short page walk counts as one error
                         short = outcome.items + outcome.errors < EXPECTED[name]
                         row.errors += outcome.errors + int(short)
+                        # and the emulator must have served every request with a 2xx
+                        path, want = SERVED[name]
+                        logged = await ctx.emu.requests(method="GET", path=path)
+                        ok = sum(200 <= int(r.get("status") or 0) < 300 for r in logged)
+                        row.errors += max(0, want - ok - outcome.errors)
                 except Exception as exc:
                     row.note = f"n/a ({_reason(exc)})"
                     row.runs.clear()

@@ -14,6 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from webex_meetings.emulator.cli import main
+
 from .emulator_helpers import bearer
 
 _BLOCK_EXTRA = "import sys; sys.modules['starlette'] = None; sys.modules['uvicorn'] = None; "
@@ -119,17 +121,10 @@ def test_missing_extra_is_explained(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
-def test_busy_port_returns_1(tmp_path: Path) -> None:
+def test_busy_port_returns_1(capsys: pytest.CaptureFixture[str]) -> None:
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        result = subprocess.run(
-            [sys.executable, "-m", "webex_meetings.emulator", "--port", str(port)],
-            capture_output=True,
-            text=True,
-            cwd=tmp_path,
-            timeout=30,
-        )
-    assert result.returncode == 1
-    assert f"127.0.0.1:{port}" in result.stderr
+        assert main(["--port", str(port)]) == 1
+    assert f"127.0.0.1:{port}" in capsys.readouterr().err

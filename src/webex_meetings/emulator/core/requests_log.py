@@ -16,6 +16,9 @@ from .state import Backend, EmulatorState, is_control_path
 #: Oldest entries are dropped beyond this, so a long-running CLI emulator stays small.
 MAX_ENTRIES = 10_000
 
+#: Request headers whose credentials are replaced by ``<redacted>``.
+_SECRET_HEADERS = frozenset({"authorization", "proxy-authorization"})
+
 
 def redact_authorization(value: str) -> str:
     """Keep the scheme of an ``Authorization`` value and drop the credentials."""
@@ -32,7 +35,7 @@ class LoggedRequest:
     query: str
     """Raw query string, without the ``?``."""
     headers: dict[str, str]
-    """Lower-cased request headers; ``authorization`` is redacted."""
+    """Lower-cased request headers; credentials in ``authorization`` are redacted."""
     time: float
     """Arrival time, epoch seconds."""
     status: int | None = None
@@ -70,7 +73,7 @@ class RequestLog(Backend):
         """Append an entry for an arriving HTTP request and return it."""
         headers: dict[str, str] = {}
         for name, value in Headers(scope=scope).items():
-            text = redact_authorization(value) if name == "authorization" else value
+            text = redact_authorization(value) if name in _SECRET_HEADERS else value
             # Repeated headers are folded the way HTTP allows.
             headers[name] = f"{headers[name]}, {text}" if name in headers else text
         entry = LoggedRequest(
