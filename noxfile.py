@@ -1,6 +1,15 @@
-"""Developer tasks: ``nox -s tests``, ``nox -s lint``, ``nox -s typecheck``, ``nox -s bench``."""
+"""Developer tasks: ``nox -s tests``, ``nox -s lint``, ``nox -s typecheck``, ``nox -s bench``.
+
+Opt-in: ``nox -s js_sdk`` runs the official Webex JS SDK against the emulator.
+"""
 
 from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import urllib.request
 
 import nox
 
@@ -48,3 +57,49 @@ def bench(session: nox.Session) -> None:
     session.install("webexpythonsdk", "wxc_sdk")  # peers for rest_throughput.py
     session.run("python", "benchmarks/import_time.py", *session.posargs)
     session.run("python", "benchmarks/rest_throughput.py")
+
+
+@nox.session(name="js_sdk")
+def js_sdk(session: nox.Session) -> None:
+    """Run the official Webex JS SDK (Node 18+, npm) against a fresh emulator.
+
+    Opt-in, not part of the default sessions or CI: it downloads the SDK from npm.
+    Posargs pick the scripts in scripts/js-sdk to run (default: smoke.mjs meetings.mjs).
+    """
+    if shutil.which("node") is None or shutil.which("npm") is None:
+        session.error("the js_sdk session needs Node.js 18+ and npm on PATH")
+    session.install("-e", ".[emulator]")
+    scripts = os.path.join(os.path.dirname(os.path.abspath(__file__)), "scripts", "js-sdk")
+    session.run("npm", "install", "--no-audit", "--no-fund", "--prefix", scripts, external=True)
+    python = os.path.join(session.bin, "python")
+    emulator = subprocess.Popen(  # noqa: S603 - our own venv's interpreter, fixed argv
+        [python, "-m", "webex_meetings.emulator", "--json"], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert emulator.stdout is not None
+        line = emulator.stdout.readline()
+        if not line:
+            session.error("the emulator exited before printing its coordinates")
+        info = json.loads(line)
+        env = {
+            "WEBEX_U2C_URL": info["u2c_url"],
+            "WEBEX_ACCESS_TOKEN": info["access_token"],
+            "WEBEX_EMULATOR_URL": info["base_url"],
+            # With these the smoke script also checks the SDK's own refresh and revoke.
+            "WEBEX_REFRESH_TOKEN": info["refresh_token"],
+            "WEBEX_CLIENT_ID": info["client_id"],
+            "WEBEX_CLIENT_SECRET": info["client_secret"],
+        }
+        for script in session.posargs or ["smoke.mjs", "meetings.mjs"]:
+            # Every script starts from the seeded state: the smoke script rotates tokens.
+            _reset_emulator(info["base_url"])
+            session.run("node", os.path.join(scripts, script), env=env, external=True)
+    finally:
+        emulator.terminate()
+        emulator.wait(timeout=30)
+
+
+def _reset_emulator(base_url: str) -> None:
+    # base_url is the emulator's own http://127.0.0.1:<port>, never user input.
+    request = urllib.request.Request(base_url + "/_emulator/reset", method="POST")  # noqa: S310
+    urllib.request.urlopen(request, timeout=10).close()  # noqa: S310

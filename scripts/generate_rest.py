@@ -64,6 +64,8 @@ class Family:
     alias_of: str | None = None  # module of the family whose resource this one reuses
     # big tags are split into mixin modules: (part, mixin class, path fragments)
     parts: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
+    # hand-written base class in ``resources/_listening.py`` (``listen()`` and events)
+    base: str | None = None
 
     @property
     def title(self) -> str:
@@ -72,7 +74,16 @@ class Family:
 
 
 FAMILIES: tuple[Family, ...] = (
-    Family("messaging", "Rooms", "rooms", "Rooms", "rooms", "messaging", "/rooms"),
+    Family(
+        "messaging",
+        "Rooms",
+        "rooms",
+        "Rooms",
+        "rooms",
+        "messaging",
+        "/rooms",
+        base="RoomsListening",
+    ),
     Family(
         "messaging",
         "Memberships",
@@ -81,8 +92,18 @@ FAMILIES: tuple[Family, ...] = (
         "memberships",
         "messaging",
         "/memberships",
+        base="MembershipsListening",
     ),
-    Family("messaging", "Messages", "messages", "Messages", "messages", "messaging", "/messages"),
+    Family(
+        "messaging",
+        "Messages",
+        "messages",
+        "Messages",
+        "messages",
+        "messaging",
+        "/messages",
+        base="MessagesListening",
+    ),
     Family("messaging", "People", "people", "People", "people", "messaging", "/people"),
     Family("messaging", "Teams", "teams", "Teams", "teams", "messaging", "/teams"),
     Family(
@@ -103,6 +124,7 @@ FAMILIES: tuple[Family, ...] = (
         "attachment_actions",
         "messaging",
         "/attachment/actions",
+        base="AttachmentActionsListening",
     ),
     Family(
         "messaging", "Room Tabs", "room_tabs", "RoomTabs", "room_tabs", "messaging", "/room/tabs"
@@ -936,7 +958,7 @@ class Generator:
                     fam, part_ops, mixin, doc, ["APIResource"]
                 )
             main_ops = [o for o in ops if o.unit == fam.module]
-            bases = [mixin for _part, mixin, _f in fam.parts] or ["APIResource"]
+            bases = [mixin for _part, mixin, _f in fam.parts] or [fam.base or "APIResource"]
             doc = f"The {fam.tag} operations (``{where}``)."
             files[PKG / "resources" / f"{fam.module}.py"] = self.resource_module(
                 fam, main_ops, fam.cls, doc, bases
@@ -969,6 +991,8 @@ class Generator:
             base_names.add("APIResource")
         if base_names:
             imports["webex_meetings.resources._base"] |= base_names
+        if fam.base is not None and fam.base in bases:
+            imports["webex_meetings.resources._listening"].add(fam.base)
         for part, mixin, _f in fam.parts:
             if mixin in bases:
                 imports[f"webex_meetings.resources.{fam.module}_{part}"].add(mixin)

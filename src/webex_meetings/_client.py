@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from functools import cached_property
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
+from urllib.parse import unquote, urlsplit
 
 import httpx
 
@@ -23,7 +24,7 @@ from webex_meetings._events import EventEmitter, Events
 from webex_meetings._exceptions import CredentialsError
 from webex_meetings._http import NOT_GIVEN, NotGiven, RequestOptions, RetryPolicy, WebexAuth
 from webex_meetings._http._transport import TrackingIds, Transport
-from webex_meetings._logging import get_logger, setup_logging
+from webex_meetings._logging import get_logger, register_secret, setup_logging
 from webex_meetings._version import __version__
 from webex_meetings.credentials import Credentials, Token
 from webex_meetings.services import ServiceCatalog, join_url
@@ -142,7 +143,11 @@ class Webex(EventEmitter):
             on_invalid_request=self._on_invalid_request,
         )
         http = config.http
+        for proxy in (http.proxy, config.default_mercury_options.proxy):
+            _register_proxy_password(proxy)
         owns_client = http_client is None
+        # REST goes through http.proxy only; defaultMercuryOptions.proxy is the
+        # websocket's (as the JS agent is), so a proxy applies where it was configured.
         client = http_client or httpx.AsyncClient(
             timeout=http.timeout,
             verify=http.verify,
@@ -524,3 +529,11 @@ def _user_agent(config: WebexConfig) -> str:
     if config.app_name:
         return f"{config.app_name}/{config.app_version or '0.0'}"
     return f"webex-meetings/{__version__} python/{platform.python_version()}"
+
+
+def _register_proxy_password(proxy: str | None) -> None:
+    """Mask a proxy URL's password in logs, wherever it shows up (e.g. decoded)."""
+    if proxy:
+        password = urlsplit(proxy).password
+        if password:
+            register_secret(unquote(password))

@@ -55,6 +55,7 @@ from webex_meetings._config_meetings import (
     StatsConfig,
 )
 from webex_meetings._exceptions import ConfigError
+from webex_meetings._logging import redact_url_credentials
 
 __all__ = [
     "BandwidthConfig",
@@ -284,6 +285,24 @@ class StorageConfig(ConfigSection):
 # --- mercury, services, logger, http, other plugins ---------------------------------------
 
 
+_PROXY_SCHEMES = ("http", "https", "socks4", "socks4a", "socks5", "socks5h")
+
+
+def _check_proxy(value: str) -> str:
+    # The message never echoes the URL: it may carry the proxy password.
+    scheme, sep, rest = value.partition("://")
+    host = rest.split("/", 1)[0].rpartition("@")[2]
+    if not sep or scheme.lower() not in _PROXY_SCHEMES or not host or host.startswith(":"):
+        raise PydanticCustomError(
+            "proxy_url", "Input should be a proxy URL such as http://proxy.example:3128"
+        )
+    return value
+
+
+ProxyUrl = Annotated[str, AfterValidator(_check_proxy)]
+"""A proxy URL (``http://[user:password@]host:port``); kept out of reprs."""
+
+
 class MercuryConfig(ConfigSection):
     """``mercury``: the websocket keep-alive and reconnect backoff (milliseconds)."""
 
@@ -313,11 +332,13 @@ class MercuryConfig(ConfigSection):
 class DefaultMercuryOptions(ConfigSection):
     """``defaultMercuryOptions``: options for opening the Mercury websocket."""
 
-    proxy: str | None = None
-    """HTTP CONNECT proxy URL for the websocket. Python form of the JS proxy agent."""
+    proxy: ProxyUrl | None = Field(default=None, repr=False)
+    """Proxy URL for the websocket only (HTTP CONNECT; ``user:password@`` in the URL is
+    sent as ``Proxy-Authorization``). Python form of the JS proxy agent, which the JS
+    SDK uses for the websocket alone; REST requests use ``http.proxy``."""
     headers: dict[str, str] | None = None
     """Extra websocket handshake headers. Mirrors JS ``defaultMercuryOptions.headers``."""
-    agent: str | None = None
+    agent: ProxyUrl | None = Field(default=None, repr=False)
     """JS compatibility: only a proxy URL string is accepted here (not an agent object);
     it fills ``proxy`` when that is unset. Mirrors JS ``defaultMercuryOptions.agent``."""
 
@@ -385,8 +406,10 @@ class HttpConfig(ConfigSection):
     """Most requests in flight at once."""
     verify: StrictBool = True
     """Verify TLS certificates; only an explicit ``False`` turns it off."""
-    proxy: str | None = None
-    """HTTP proxy URL for REST requests."""
+    proxy: ProxyUrl | None = Field(default=None, repr=False)
+    """Proxy URL for REST requests; unset uses the ``HTTPS_PROXY``/``HTTP_PROXY``/
+    ``NO_PROXY`` environment variables. Separate from ``defaultMercuryOptions.proxy``
+    (the websocket): set both to send everything through one proxy."""
 
 
 class PeopleConfig(ConfigSection):
@@ -580,6 +603,8 @@ def _merge_dicts(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
 def _js_value(value: Any) -> Any:
     if isinstance(value, SecretStr):
         return MASK
+    if isinstance(value, str):
+        return redact_url_credentials(value)
     if isinstance(value, dict):
         return {key: _js_value(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
@@ -664,7 +689,7 @@ def _shown(value: Any, secret: bool) -> str:
     if secret:
         return "<hidden>"
     if value is None or isinstance(value, bool | int | float | str):
-        text = repr(value)
+        text = redact_url_credentials(repr(value))
         return text if len(text) <= 80 else text[:77] + "..."
     return _a_type(value)
 
@@ -699,7 +724,7 @@ def _describe(root: type[BaseModel], error: ErrorDetails) -> tuple[str, str]:
     if _model_in(annotation) is not None or isinstance(shown_value, Mapping):
         shown = _a_type(shown_value)  # never echo what was meant as a section
     else:
-        shown = _shown(shown_value, _is_secret(annotation))
+        shown = _shown(shown_value, _is_secret(annotation) or kind == "proxy_url")
     return path, f"config key '{path}' must be {expected}, got {shown}"
 
 

@@ -15,7 +15,7 @@ import re
 import threading
 from typing import Final
 
-__all__ = ["get_logger", "redact", "register_secret", "setup_logging"]
+__all__ = ["get_logger", "redact", "redact_url_credentials", "register_secret", "setup_logging"]
 
 ROOT_LOGGER: Final = "webex_meetings"
 REDACTED: Final = "<redacted>"
@@ -31,8 +31,12 @@ JS_LEVELS: Final[dict[str, int]] = {
     "trace": logging.DEBUG,
 }
 
+# The password of a ``scheme://user:password@host`` URL (a proxy URL, typically).
+_URL_PASSWORD: Final = re.compile(r"(?i)(\b[a-z][a-z0-9+.-]*://[^/\s:@]*:)[^@\s/]+(?=@)")
+
 # Shapes that carry credentials even when the value itself was never registered.
 _PATTERNS: Final = (
+    _URL_PASSWORD,
     re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]+"),
     re.compile(r"(?i)(basic\s+)[A-Za-z0-9+/=]+"),
     re.compile(
@@ -66,6 +70,11 @@ def redact(text: str) -> str:
     for pattern in _PATTERNS:
         text = pattern.sub(lambda m: m.group(1) + REDACTED, text)
     return text
+
+
+def redact_url_credentials(text: str) -> str:
+    """Return ``text`` with the password of every ``scheme://user:password@`` URL masked."""
+    return _URL_PASSWORD.sub(lambda m: m.group(1) + REDACTED, text)
 
 
 class _RedactingFilter(logging.Filter):

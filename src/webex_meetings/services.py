@@ -239,6 +239,37 @@ class ServiceCatalog:
         netloc = f"{host}:{parts.port}" if parts.port else host
         return urlunsplit(parts._replace(netloc=netloc))
 
+    def get_cluster_id(self, url: str) -> str | None:
+        """The cluster id (``urn:TEAM:<cluster>:<service>``) of the host serving ``url``.
+
+        A host-catalog entry whose ``host`` is the URL's host name wins; otherwise, when
+        the URL's host is the default host of a catalog service, the first entry listed
+        for that service's authority. ``None`` for a foreign or unparsable URL.
+        """
+        try:
+            host = (urlsplit(url).hostname or "").lower()
+        except ValueError:
+            return None
+        if not host:
+            return None
+        for entries in self._host_catalog.values():
+            for entry in entries:
+                entry_id = entry.get("id")
+                if str(entry.get("host", "")).lower() == host and isinstance(entry_id, str):
+                    return entry_id
+        for group in self._groups.values():
+            for base in group.values():
+                try:
+                    parts = urlsplit(base)
+                    if (parts.hostname or "").lower() != host:
+                        continue
+                except ValueError:  # a malformed catalog link cannot match
+                    continue
+                for entry in self._host_catalog.get(parts.netloc, []):
+                    if isinstance(entry.get("id"), str):
+                        return str(entry["id"])
+        return None
+
     # -- trust -----------------------------------------------------------------------
 
     def is_service_url(self, url: str) -> bool:

@@ -95,6 +95,11 @@ class World:
             "PUT /memberships/{membershipId}": {"isModerator": True, "isRoomHidden": False},
             "POST /messages": {"roomId": self.ids["roomId"], "markdown": "**walk**"},
             "PUT /messages/{messageId}": {"roomId": self.ids["roomId"], "text": "edited"},
+            "POST /attachment/actions": {
+                "type": "submit",
+                "messageId": self.ids["messageId"],
+                "inputs": {"choice": "yes"},
+            },
             "POST /people": {"emails": ["new@example.com"], "displayName": "New Person"},
             "PUT /people/{personId}": {"displayName": "Renamed"},
             "POST /teams": {"name": "Walk team"},
@@ -126,18 +131,23 @@ class World:
 async def _world(client: httpx.AsyncClient) -> World:
     async def post(path: str, body: dict[str, Any]) -> str:
         response = await client.post(path, json=body)
-        assert response.status_code == 200, response.text
+        assert response.status_code in (200, 202), response.text
         return str(response.json()["id"])
 
     room = await post("/rooms", {"title": "World"})
     other = await post("/people", {"emails": ["other@example.com"], "displayName": "Other"})
     team = await post("/teams", {"name": "World team"})
+    message = await post("/messages", {"roomId": room, "text": "hello"})
     return World(
         {
             "roomId": room,
             "personId": other,
             "membershipId": await post("/memberships", {"roomId": room, "personId": other}),
-            "messageId": await post("/messages", {"roomId": room, "text": "hello"}),
+            "messageId": message,
+            # ``{id}`` of ``/attachment/actions/{id}`` (other ``{id}`` paths are stateless)
+            "id": await post(
+                "/attachment/actions", {"type": "submit", "messageId": message, "inputs": {}}
+            ),
             "teamId": team,
             "teamMembershipId": await post(
                 "/team/memberships", {"teamId": team, "personId": other}

@@ -17,6 +17,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
     [
         ("whoami.py", "Emulated User <user@example.com>"),
         ("quickstart.py", "members: alice@example.com, bob@example.com"),
+        ("mercury_bot.py", "bot replied: Echo: hello bot"),
     ],
 )
 def test_example_runs(script: str, expected: str) -> None:

@@ -123,7 +123,11 @@ def dummy(name: str, annotation: str) -> Any:
 async def call_every_method(resource: APIResource) -> list[str]:
     called = []
     for name, function in inspect.getmembers(type(resource), inspect.isfunction):
-        if name.startswith("_") or function.__module__ == APIResource.__module__:
+        module = function.__module__
+        # only generated operations: not the base, the listening mixins or the emitter
+        if name.startswith("_") or module == APIResource.__module__:
+            continue
+        if not module.startswith("webex_meetings.resources.") or module.split(".")[-1][0] == "_":
             continue
         signature = inspect.signature(function)
         args: list[Any] = []

@@ -17,8 +17,14 @@ from .core.faults import FaultMiddleware
 from .core.requests_log import RequestLogMiddleware
 from .core.state import EmulatorState
 from .core.tracking import TrackingIdMiddleware
+from .services.conversation import routes as conversation
 from .services.idbroker import routes as idbroker
+from .services.locus import control_routes as locus_control
+from .services.locus import routes as locus
+from .services.meetinginfo import control_routes as meetinginfo_control
+from .services.meetinginfo import routes as meetinginfo
 from .services.mercury import routes as mercury
+from .services.metrics import routes as metrics
 from .services.people import routes as people
 from .services.rest import routes as rest
 from .services.u2c import routes as u2c
@@ -31,6 +37,12 @@ SERVICE_ROUTES: tuple[list[BaseRoute], ...] = (
     people.ROUTES,
     wdm.ROUTES,
     mercury.ROUTES,
+    metrics.ROUTES,
+    conversation.ROUTES,
+    meetinginfo.ROUTES,
+    meetinginfo_control.ROUTES,
+    locus.ROUTES,
+    locus_control.ROUTES,
     # Last: it owns everything else under the Hydra prefix, answering 404/405 itself.
     rest.ROUTES,
 )

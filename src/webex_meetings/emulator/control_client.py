@@ -221,3 +221,116 @@ def end_meeting(meeting_id: str) -> ControlCall[None]:
     """``POST /_emulator/meetings/end``."""
     payload = {"meetingId": meeting_id}
     return ControlCall("POST", f"{_P}/meetings/end", lambda a: None, payload)
+
+
+# --- meetings: rooms, Locus, push faults ---------------------------------------------
+
+
+def _room_settings(**settings: Any) -> dict[str, Any]:
+    names = {
+        "title": "title",
+        "password": "password",
+        "host_key": "hostKey",
+        "lobby": "lobby",
+        "wait_for_host": "waitForHost",
+        "locked": "locked",
+        "host_pin_required": "hostPinRequired",
+        "policy_error": "policyError",
+        "token_ttl": "tokenTtl",
+        "conversation_url": "conversationUrl",
+        "host_email": "hostEmail",
+        "host_person_id": "hostPersonId",
+        "clear_password": "clearPassword",
+    }
+    return _drop_none({names[key]: value for key, value in settings.items()})
+
+
+def create_meeting_room(**settings: Any) -> ControlCall[dict[str, Any]]:
+    """``POST /_emulator/meeting-rooms``; answers the meeting (number, SIP, link, ...)."""
+    return ControlCall("POST", f"{_P}/meeting-rooms", _same, _room_settings(**settings))
+
+
+def update_meeting_room(meeting: str, **settings: Any) -> ControlCall[dict[str, Any]]:
+    """``PATCH /_emulator/meeting-rooms``; answers the updated meeting."""
+    payload = {"meeting": meeting, **_room_settings(**settings)}
+    return ControlCall("PATCH", f"{_P}/meeting-rooms", _same, payload)
+
+
+def captcha_code(meeting: str) -> ControlCall[str]:
+    """``GET /_emulator/meeting-rooms/captcha``; answers the pending captcha's code."""
+    params = {"meeting": meeting}
+    return ControlCall(
+        "GET", f"{_P}/meeting-rooms/captcha", lambda a: str(a["code"]), params=params
+    )
+
+
+def start_locus(meeting: str) -> ControlCall[str]:
+    """``POST /_emulator/locus/start``; answers the locus URL."""
+    payload = {"meeting": meeting}
+    return ControlCall("POST", f"{_P}/locus/start", lambda a: str(a["locusUrl"]), payload)
+
+
+def locus(meeting: str, *, email: str | None) -> ControlCall[dict[str, Any]]:
+    """``GET /_emulator/locus``; answers the full DTO (``self`` of ``email`` if given)."""
+    params = _drop_none({"meeting": meeting, "email": email})
+    return ControlCall("GET", f"{_P}/locus", _same, params=params)
+
+
+def add_participant(
+    meeting: str,
+    *,
+    name: str | None,
+    email: str | None,
+    host: bool,
+    muted: bool,
+    video_muted: bool,
+    in_lobby: bool,
+) -> ControlCall[str]:
+    """``POST /_emulator/locus/participants``; answers the participant id."""
+    payload = _drop_none(
+        {
+            "meeting": meeting,
+            "name": name,
+            "email": email,
+            "host": host,
+            "muted": muted,
+            "videoMuted": video_muted,
+            "inLobby": in_lobby,
+        }
+    )
+    return ControlCall("POST", f"{_P}/locus/participants", lambda a: str(a["id"]), payload)
+
+
+def participant_action(
+    action: str, meeting: str, participant_id: str, **options: Any
+) -> ControlCall[dict[str, Any]]:
+    """``POST /_emulator/locus/participants/<action>``; answers the participant."""
+    payload = {"meeting": meeting, "participantId": participant_id, **_drop_none(options)}
+    return ControlCall("POST", f"{_P}/locus/participants/{action}", _same, payload)
+
+
+def end_meeting_for_all(meeting: str) -> ControlCall[None]:
+    """``POST /_emulator/locus/end``."""
+    payload = {"meeting": meeting}
+    return ControlCall("POST", f"{_P}/locus/end", lambda a: None, payload)
+
+
+def locus_faults(*, reorder: int, duplicate: int, drop_next: int) -> ControlCall[dict[str, Any]]:
+    """``POST /_emulator/locus/faults``; answers pending faults, mode and counters."""
+    payload = {"reorder": int(reorder), "duplicate": int(duplicate), "dropNext": int(drop_next)}
+    return ControlCall("POST", f"{_P}/locus/faults", _same, payload)
+
+
+def locus_push_state() -> ControlCall[dict[str, Any]]:
+    """``GET /_emulator/locus/faults``."""
+    return ControlCall("GET", f"{_P}/locus/faults", _same)
+
+
+def clear_locus_faults() -> ControlCall[int]:
+    """``DELETE /_emulator/locus/faults``; answers how many pending faults were dropped."""
+    return ControlCall("DELETE", f"{_P}/locus/faults", lambda a: int(a["deleted"]))
+
+
+def locus_event_mode(mode: str) -> ControlCall[None]:
+    """``POST /_emulator/locus/events`` with ``delta`` or ``full``."""
+    return ControlCall("POST", f"{_P}/locus/events", lambda a: None, {"mode": mode})

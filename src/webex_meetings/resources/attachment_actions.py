@@ -11,12 +11,13 @@ from typing import Any
 
 from webex_meetings._http import NOT_GIVEN, NotGiven
 from webex_meetings.models.attachment_actions import AttachmentActivity, CreateInputs
-from webex_meetings.resources._base import APIResource, body, require_id
+from webex_meetings.resources._base import body, require_id
+from webex_meetings.resources._listening import AttachmentActionsListening
 
 __all__ = ["AttachmentActions"]
 
 
-class AttachmentActions(APIResource):
+class AttachmentActions(AttachmentActionsListening):
     """The Attachment Actions operations (``webex.attachment_actions``)."""
 
     async def create(

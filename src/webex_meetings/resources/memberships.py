@@ -11,12 +11,13 @@ from collections.abc import Mapping
 from webex_meetings._http import NOT_GIVEN, NotGiven
 from webex_meetings._http._pagination import AsyncPaginator
 from webex_meetings.models.memberships import Membership
-from webex_meetings.resources._base import APIResource, body, require_id
+from webex_meetings.resources._base import body, require_id
+from webex_meetings.resources._listening import MembershipsListening
 
 __all__ = ["Memberships"]
 
 
-class Memberships(APIResource):
+class Memberships(MembershipsListening):
     """The Memberships operations (``webex.memberships``)."""
 
     def list(

@@ -12,12 +12,13 @@ from typing import Any
 from webex_meetings._http import NOT_GIVEN, NotGiven
 from webex_meetings._http._pagination import AsyncPaginator
 from webex_meetings.models.messages import Attachment, DirectMessage, ListMessage, Message
-from webex_meetings.resources._base import APIResource, body, require_id
+from webex_meetings.resources._base import body, require_id
+from webex_meetings.resources._listening import MessagesListening
 
 __all__ = ["Messages"]
 
 
-class Messages(APIResource):
+class Messages(MessagesListening):
     """The Messages operations (``webex.messages``)."""
 
     def list(

@@ -11,12 +11,13 @@ from collections.abc import Mapping
 from webex_meetings._http import NOT_GIVEN, NotGiven
 from webex_meetings._http._pagination import AsyncPaginator
 from webex_meetings.models.rooms import Room, RoomMeetingDetails
-from webex_meetings.resources._base import APIResource, body, require_id
+from webex_meetings.resources._base import body, require_id
+from webex_meetings.resources._listening import RoomsListening
 
 __all__ = ["Rooms"]
 
 
-class Rooms(APIResource):
+class Rooms(RoomsListening):
     """The Rooms operations (``webex.rooms``)."""
 
     def list(

@@ -88,7 +88,7 @@ def _remaining(expires_at: float, now: float) -> int:
 class TokenStore(Backend):
     """All OAuth clients and tokens of the emulator.
 
-    Not implemented: scope reduction, revocation, authorization-code and JWT grants.
+    Not implemented: scope reduction, authorization-code and JWT grants.
     """
 
     def reset(self) -> None:
@@ -209,6 +209,28 @@ class TokenStore(Backend):
             client_id=grant.client_id,
             expires_in=grant.access_lifetime,
         )
+
+    def revoke(self, client: OAuthClient, token: str) -> bool:
+        """Revoke an access or refresh token of ``client`` (RFC 7009).
+
+        Revoking a refresh token also revokes the access token issued with it. The
+        caller answers 200 whatever this returns: RFC 7009 §2.2 treats an unknown token
+        as already revoked, and tokens of another client are left alone without saying
+        whether they exist.
+
+        Returns:
+            True when a token was revoked.
+        """
+        access = self.access_tokens.get(token)
+        if access is not None and access.client_id == client.client_id:
+            del self.access_tokens[token]
+            return True
+        grant = self.refresh_tokens.get(token)
+        if grant is not None and grant.client_id == client.client_id:
+            del self.refresh_tokens[token]
+            self.access_tokens.pop(grant.access_token, None)
+            return True
+        return False
 
     def expire(self, access_token: str) -> bool:
         """Make one access token expired now; returns False when it is unknown."""

@@ -63,6 +63,8 @@ EventHandler = Callable[[dict[str, Any]], Awaitable[None] | None]
 
 DEFAULT_QUEUE_BYTES: Final = 1 << 20
 _SEEN_IDS: Final = 4096
+# Event names per eventType are cached; a server inventing types cannot grow it unbounded.
+_NAME_CACHE: Final = 1024
 
 
 class MercuryState(enum.Enum):
@@ -150,6 +152,7 @@ class Mercury(EventEmitter):
         self._queue = SendQueue()
         self._seen: collections.OrderedDict[str, None] = collections.OrderedDict()
         self._handlers: dict[str, list[EventHandler]] = {}
+        self._event_names: dict[str, tuple[str, ...]] = {}
         self.register_handler("mercury.registration_status", self._handle_registration_status)
 
     def __repr__(self) -> str:
@@ -457,7 +460,33 @@ class Mercury(EventEmitter):
         if self._seen_before(envelope.get("id")):
             logger.debug("mercury: duplicate %s %s ignored", event_type, envelope.get("id"))
             return
-        for handler in self._handlers.get(event_type, ()):
+        handlers = self._handlers.get(event_type)
+        if handlers:
+            await self._run_handlers(handlers, event_type, data)
+        names = self._event_names.get(event_type)
+        if names is None:
+            names = self._names_of(event_type)
+        # The hot path: only names somebody listens to are emitted (pyee would look each
+        # one up under a lock and build an empty listener list otherwise).
+        listeners = self._events
+        for name in names:
+            if listeners.get(name):
+                self.emit(name, envelope)
+
+    def _names_of(self, event_type: str) -> tuple[str, ...]:
+        """``event``, ``event:<namespace>`` and, for a dotted type, ``event:<eventType>``."""
+        namespace = event_type.split(".", 1)[0]
+        names: tuple[str, ...] = (Events.EVENT, f"event:{namespace}")
+        if "." in event_type:
+            names += (f"event:{event_type}",)
+        if len(self._event_names) < _NAME_CACHE:
+            self._event_names[event_type] = names
+        return names
+
+    async def _run_handlers(
+        self, handlers: list[EventHandler], event_type: str, data: dict[str, Any]
+    ) -> None:
+        for handler in handlers:
             try:
                 result = handler(data)
                 if inspect.isawaitable(result):
@@ -465,8 +494,3 @@ class Mercury(EventEmitter):
             except Exception as exc:
                 logger.exception("mercury: handler for %s failed", event_type)
                 self.emit(Events.ERROR, exc)
-        namespace = event_type.split(".", 1)[0]
-        self.emit(Events.EVENT, envelope)
-        self.emit(f"event:{namespace}", envelope)
-        if "." in event_type:
-            self.emit(f"event:{event_type}", envelope)

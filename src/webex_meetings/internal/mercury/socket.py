@@ -36,7 +36,7 @@ from webex_meetings._exceptions import (
     MercuryConnectTimeoutError,
     MercuryError,
 )
-from webex_meetings._logging import get_logger
+from webex_meetings._logging import get_logger, redact_url_credentials
 
 __all__ = [
     "HANDSHAKE_EVENT_TYPES",
@@ -56,6 +56,9 @@ NORMAL_RECONNECT_REASONS: Final = frozenset(
     {"idle", "done (forced)", "pong not received", "pong mismatch"}
 )
 _SUPPORTS_PROXY: Final = "proxy" in inspect.signature(connect).parameters
+# Acks are written in batches through the connection's send context (one transport write
+# for every ack of a burst of frames); without it each ack is its own send().
+_CAN_BATCH: Final = hasattr(ClientConnection, "send_context")
 
 
 class CloseAction(enum.Enum):
@@ -206,6 +209,8 @@ class MercurySocket:
         self._established = False
         self._last_sequence: int | None = None
         self._local_close: tuple[int, str] | None = None
+        self._acks: list[bytes] = []
+        self._ack_flush: asyncio.Task[None] | None = None
         self.close_code: int | None = None
         self.close_reason: str | None = None
 
@@ -275,7 +280,9 @@ class MercurySocket:
             raise MercuryConnectionClosed(code, reason) from None
         except (InvalidHandshake, OSError) as exc:
             await self._abort()
-            raise MercuryError(f"could not open the Mercury websocket: {exc}") from exc
+            # A proxy error names the proxy URL, which may carry a password.
+            detail = redact_url_credentials(str(exc))
+            raise MercuryError(f"could not open the Mercury websocket: {detail}") from exc
         except BaseException:
             await self._abort()
             raise
@@ -344,12 +351,44 @@ class MercurySocket:
         self._check_sequence(frame.get("sequenceNumber"))
         frame_id = frame.get("id")
         if frame_id is not None:
-            await self._send_quietly({"messageId": frame_id, "type": "ack"})
+            if self._established:
+                self._ack(frame_id)
+            else:  # the handshake's own frames: ack before open() returns
+                await self._send_quietly({"messageId": frame_id, "type": "ack"})
         if frame.get("type") == "pong":
             if self.on_pong is not None:
                 self.on_pong(frame)
             return None
         return frame
+
+    def _ack(self, frame_id: Any) -> None:
+        """Queue the ack of one frame; it is written before the loop next waits for I/O.
+
+        Frames that arrived together are received without yielding to the event loop,
+        so their acks pile up here and the flush task writes them with one transport
+        write instead of one write (a syscall, a TLS record) per ack.
+        """
+        # Same bytes as json.dumps({"messageId": frame_id, "type": "ack"}).
+        self._acks.append(f'{{"messageId": {json.dumps(frame_id)}, "type": "ack"}}'.encode())
+        if self._ack_flush is None:
+            self._ack_flush = asyncio.get_running_loop().create_task(self._flush_acks())
+
+    async def _flush_acks(self) -> None:
+        ws = self._ws
+        assert ws is not None
+        try:
+            while self._acks:  # acks queued during a slow write go out in the next round
+                batch, self._acks = self._acks, []
+                if _CAN_BATCH:
+                    await _send_texts(ws, batch)
+                else:  # pragma: no cover - websockets without send_context
+                    for ack in batch:
+                        await ws.send(ack, text=True)
+        except ConnectionClosed:
+            pass  # the next recv() reports the close
+        finally:
+            self._acks = []
+            self._ack_flush = None
 
     def _check_sequence(self, number: Any) -> None:
         if not isinstance(number, int) or isinstance(number, bool):
@@ -421,6 +460,29 @@ class MercurySocket:
         if self._ws is not None:
             self._ws.transport.abort()
             await asyncio.gather(self._ws.wait_closed(), return_exceptions=True)
+
+
+async def _send_texts(ws: ClientConnection, messages: list[bytes]) -> None:
+    """Send text messages (UTF-8 bytes) in order with one transport write.
+
+    Uses the connection's own send context, so closing/closed states and flow control
+    behave exactly as for ``ws.send``; only the frames' write is coalesced.
+    """
+    async with ws.send_context():
+        protocol = ws.protocol
+        for message in messages:
+            protocol.send_text(message)
+        chunks = protocol.data_to_send()
+        if all(chunks):
+            ws.transport.writelines(chunks)
+        else:  # an end-of-stream marker: let the connection handle it as usual
+            for chunk in chunks:
+                if chunk:
+                    ws.transport.write(chunk)
+                elif ws.transport.can_write_eof():
+                    ws.transport.write_eof()
+                else:  # pragma: no cover - TLS
+                    ws.transport.close()
 
 
 def _close_of(exc: ConnectionClosed) -> tuple[int, str]:

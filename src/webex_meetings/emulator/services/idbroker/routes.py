@@ -1,4 +1,6 @@
-"""idbroker route: ``POST {idbroker}/idb/oauth2/v1/access_token`` (refresh_token grant)."""
+"""idbroker routes: ``POST {idbroker}/idb/oauth2/v1/access_token`` (refresh_token grant)
+and ``POST {idbroker}/idb/oauth2/v1/revoke`` (http.md §2).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ import binascii
 from urllib.parse import parse_qsl, unquote_plus
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from ...core.auth import TokenStore
@@ -16,6 +18,7 @@ from ...core.state import backend_of, get_state
 from ..u2c.models import SERVICE_PATHS
 
 TOKEN_PATH = SERVICE_PATHS["idbroker"] + "/idb/oauth2/v1/access_token"
+REVOKE_PATH = SERVICE_PATHS["idbroker"] + "/idb/oauth2/v1/revoke"
 
 _FORM_TYPE = "application/x-www-form-urlencoded"
 
@@ -58,4 +61,24 @@ async def access_token(request: Request) -> JSONResponse:
     return JSONResponse(pair.oauth_json(get_state(request).clock()), headers=headers)
 
 
-ROUTES: list[BaseRoute] = [Route(TOKEN_PATH, access_token, methods=["POST"])]
+async def revoke(request: Request) -> Response:
+    """Revoke a token (form ``token``, ``token_type_hint``; client via HTTP Basic).
+
+    The SDK revokes the access token a refresh replaced, and tokens on logout, when a
+    client secret is configured. RFC 7009 §2.2: 200 with an empty body, also for
+    unknown tokens; the hint is only a hint, so both token kinds are looked up.
+    """
+    form = await _read_form(request)
+    tokens = backend_of(request, TokenStore)
+    client = tokens.check_client(*_client_credentials(request, form))
+    token = form.get("token")
+    if not token:
+        raise OAuthError("invalid_request", "token is required.")
+    tokens.revoke(client, token)
+    return Response(status_code=200)
+
+
+ROUTES: list[BaseRoute] = [
+    Route(TOKEN_PATH, access_token, methods=["POST"]),
+    Route(REVOKE_PATH, revoke, methods=["POST"]),
+]

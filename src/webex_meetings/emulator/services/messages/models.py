@@ -1,4 +1,11 @@
-"""Messages backend: messages per room (newest last), with the Message JSON of the spec."""
+"""Messages backend: messages per room (newest last), with the Message JSON of the spec.
+
+Besides the webhooks, every change is pushed to the members of the room as a
+``conversation.activity`` (hydra-plugins.md §3): a new message is a ``post`` (``share``
+with files) whose activity id is the message uuid, so the SDK can fetch it with
+``GET /messages/<id>``; an edit is another ``post`` with ``parent.type`` ``edit``, whose
+activity id resolves to the edited message; a removal is a ``delete``.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +17,7 @@ from typing import Any
 from ...core.errors import BadRequestError, NotFoundError
 from ...core.ids import hydra_id, new_uuid, parse_hydra_id
 from ...core.state import Backend
+from ..conversation import activities
 from ..people.models import PeopleBackend, Person, webex_timestamp
 from ..rooms.models import Room
 from ..webhooks.models import WebhooksBackend
@@ -98,6 +106,8 @@ class MessagesBackend(Backend):
         """No messages."""
         self.by_room: dict[str, list[Message]] = {}
         self.by_uuid: dict[str, Message] = {}
+        self.edits: dict[str, str] = {}
+        """Activity uuid of an edit -> uuid of the message it changed."""
 
     def _mentions(self, markdown: str) -> list[str]:
         people = self.state.backend(PeopleBackend)
@@ -147,7 +157,26 @@ class MessagesBackend(Backend):
         self.state.backend(WebhooksBackend).publish(
             "messages", "created", _event_data(message), author.uuid
         )
+        reply_to = {"id": parent_uuid, "type": "reply"} if parent_uuid else None
+        self._announce(message, message.uuid, reply_to)
         return message
+
+    def _announce(
+        self, message: Message, activity_uuid: str, parent: dict[str, str] | None
+    ) -> None:
+        obj = activities.comment_object(
+            activity_uuid, message.text, html=message.html, files=message.files
+        )
+        activities.publish(
+            self.state,
+            "share" if message.files else "post",
+            actor=message.author,
+            obj=obj,
+            recipients=list(message.room.members),
+            target=message.room,
+            parent=parent,
+            activity_uuid=activity_uuid,
+        )
 
     def _store(self, message: Message) -> None:
         self.by_room.setdefault(message.room.uuid, []).append(message)
@@ -168,7 +197,10 @@ class MessagesBackend(Backend):
             NotFoundError: No such message.
         """
         decoded = parse_hydra_id(message_id)
-        found = self.by_uuid.get(decoded.uuid) if decoded and decoded.kind == "MESSAGE" else None
+        found = None
+        if decoded is not None and decoded.kind == "MESSAGE":
+            uuid = self.edits.get(decoded.uuid, decoded.uuid)
+            found = self.by_uuid.get(uuid)
         if found is None:
             raise NotFoundError(f"Message {message_id} not found.")
         return found
@@ -208,6 +240,9 @@ class MessagesBackend(Backend):
         self.state.backend(WebhooksBackend).publish(
             "messages", "updated", _event_data(message), message.author.uuid
         )
+        edit_uuid = new_uuid()
+        self.edits[edit_uuid] = message.uuid
+        self._announce(message, edit_uuid, {"id": message.uuid, "type": "edit"})
         return message
 
     def delete(self, message: Message, actor_uuid: str) -> None:
@@ -219,11 +254,22 @@ class MessagesBackend(Backend):
         self.state.backend(WebhooksBackend).publish(
             "messages", "deleted", _event_data(message), actor_uuid
         )
+        self.edits = {k: v for k, v in self.edits.items() if v != message.uuid}
+        activities.publish(
+            self.state,
+            "delete",
+            actor=self.state.backend(PeopleBackend).get(actor_uuid),
+            obj={"objectType": "activity", "id": message.uuid},
+            recipients=list(message.room.members),
+            target=message.room,
+        )
 
     def drop_room(self, room_uuid: str) -> None:
         """Forget every message of a deleted room."""
-        for message in self.by_room.pop(room_uuid, []):
-            self.by_uuid.pop(message.uuid, None)
+        dropped = {message.uuid for message in self.by_room.pop(room_uuid, [])}
+        for uuid in dropped:
+            self.by_uuid.pop(uuid, None)
+        self.edits = {k: v for k, v in self.edits.items() if v not in dropped}
 
 
 def _event_data(message: Message) -> dict[str, Any]:

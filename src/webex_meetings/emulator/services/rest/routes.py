@@ -10,6 +10,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route, Router
 from starlette.types import Receive, Scope, Send
 
+from ..attachment_actions import routes as attachment_actions
 from ..meetings import routes as meetings
 from ..messages import routes as messages
 from ..people import routes as people
@@ -28,6 +29,7 @@ HANDLERS: dict[str, Handler] = {
     **people.OPERATIONS,
     **rooms.OPERATIONS,
     **messages.OPERATIONS,
+    **attachment_actions.OPERATIONS,
     **teams.OPERATIONS,
     **webhooks.OPERATIONS,
     **meetings.OPERATIONS,
@@ -75,8 +77,23 @@ class HydraRouter:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Route one request to its operation (404/405 render as Webex errors)."""
         if self._router is None:
-            self._router = Router(routes=build_routes())
-        await self._router(scope, receive, send)
+            # No slash redirects: the SDK asks for none (``cisco-no-http-redirect``).
+            self._router = Router(routes=build_routes(), redirect_slashes=False)
+        await self._router(_without_trailing_slash(scope), receive, send)
+
+
+def _without_trailing_slash(scope: Scope) -> Scope:
+    """Serve ``/people/`` as ``/people``, as Hydra does.
+
+    The JS SDK's batched ``people.get(id)`` asks for ``{hydra}/people/?id=...``
+    (hydra-plugins.md §1); Hydra answers it directly rather than redirecting.
+    """
+    path: str = scope["path"]
+    if len(path) <= 1 or not path.endswith("/"):
+        return scope
+    trimmed = path.rstrip("/") or "/"
+    raw: bytes = scope.get("raw_path") or path.encode()
+    return {**scope, "path": trimmed, "raw_path": raw.rstrip(b"/") or b"/"}
 
 
 #: Mounted last in the app, so that explicit routes under the Hydra prefix win.

@@ -1,13 +1,21 @@
-"""Rooms backend: rooms and memberships, with the Room/Membership JSON of the spec."""
+"""Rooms backend: rooms and memberships, with the Room/Membership JSON of the spec.
+
+Every change is announced twice: as a webhook (``WebhooksBackend``) and as a
+``conversation.activity`` pushed over Mercury to the members of the space
+(hydra-plugins.md §3): ``create``, ``update``/``lock``/``unlock``, ``add``, ``leave``,
+``assignModerator``/``unassignModerator`` and ``hide``.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from ...core.errors import BadRequestError, ConflictError, EmulatorError, NotFoundError
 from ...core.ids import hydra_id, new_uuid, parse_hydra_id
 from ...core.state import Backend
+from ..conversation import activities
 from ..people.models import PeopleBackend, Person, webex_timestamp
 from ..webhooks.models import WebhooksBackend
 
@@ -132,7 +140,17 @@ class RoomsBackend(Backend):
         )
         self.rooms[room.uuid] = room
         self._publish("rooms", "created", room.to_json(), creator.uuid)
-        self.add_member(room, creator, actor_uuid=creator.uuid)
+        # The creator joins as part of ``create`` (its participants), not by an ``add``.
+        self.add_member(room, creator, actor_uuid=creator.uuid, announce=False)
+        activities.publish(
+            self.state,
+            "create",
+            actor=creator,
+            obj=activities.conversation_object(
+                self.state, room, participants=room.members.values()
+            ),
+            recipients=room.members,
+        )
         return room
 
     def get(self, room_id: str) -> Room:
@@ -145,6 +163,17 @@ class RoomsBackend(Backend):
         room = self.rooms.get(decoded.uuid) if decoded and decoded.kind == "ROOM" else None
         if room is None:
             raise NotFoundError(f"Could not find a room with provided ID {room_id}.")
+        return room
+
+    def get_by_uuid(self, room_uuid: str) -> Room:
+        """Return a room by its raw uuid (conversation service URLs carry uuids).
+
+        Raises:
+            NotFoundError: No such room.
+        """
+        room = self.rooms.get(room_uuid)
+        if room is None:
+            raise NotFoundError(f"Could not find a conversation with id {room_uuid}.")
         return room
 
     def get_visible(self, room_id: str, person_uuid: str) -> Room:
@@ -186,8 +215,38 @@ class RoomsBackend(Backend):
         """Return the rooms a person belongs to, in creation order."""
         return [room for room in self.rooms.values() if person_uuid in room.members]
 
+    def _announce(
+        self,
+        verb: str,
+        room: Room,
+        actor_uuid: str,
+        obj: dict[str, Any],
+        *,
+        target: Room | None = None,
+        recipients: Iterable[str] | None = None,
+    ) -> None:
+        """Push a ``conversation.activity`` to the members (or ``recipients``)."""
+        activities.publish(
+            self.state,
+            verb,
+            actor=self.state.backend(PeopleBackend).get(actor_uuid),
+            obj=obj,
+            recipients=list(room.members) if recipients is None else recipients,
+            target=target,
+        )
+
     def update(self, room: Room, body: dict[str, Any], actor_uuid: str) -> Room:
         """Apply a validated ``PUT /rooms/{roomId}`` body."""
+        was_locked = room.is_locked
+        changed = room.title != body["title"] or any(
+            key in body and body[key] != getattr(room, attr)
+            for key, attr in (
+                ("isPublic", "is_public"),
+                ("isAnnouncementOnly", "is_announcement_only"),
+                ("isReadOnly", "is_read_only"),
+                ("description", "description"),
+            )
+        )
         room.title = body["title"]
         for key, attr in (
             ("isLocked", "is_locked"),
@@ -199,6 +258,13 @@ class RoomsBackend(Backend):
             if key in body:
                 setattr(room, attr, body[key])
         self._publish("rooms", "updated", room.to_json(), actor_uuid)
+        if room.is_locked != was_locked:
+            verb = "lock" if room.is_locked else "unlock"
+            self._announce(verb, room, actor_uuid, activities.conversation_object(self.state, room))
+        if changed or room.is_locked == was_locked:
+            # ``update`` names the changed fields in ``object``; the space is ``target``.
+            obj = activities.conversation_object(self.state, room, with_id=False)
+            self._announce("update", room, actor_uuid, obj, target=room)
         return room
 
     def delete(self, room: Room, actor_uuid: str) -> None:
@@ -212,9 +278,22 @@ class RoomsBackend(Backend):
         room.last_activity = self._now()
 
     def add_member(
-        self, room: Room, person: Person, *, actor_uuid: str, is_moderator: bool = False
+        self,
+        room: Room,
+        person: Person,
+        *,
+        actor_uuid: str,
+        is_moderator: bool = False,
+        announce: bool = True,
     ) -> Membership:
         """Add a person to a room.
+
+        Args:
+            room: The room.
+            person: Who joins.
+            actor_uuid: Who added them.
+            is_moderator: Join as a moderator.
+            announce: Push an ``add`` activity (False while the room is being created).
 
         Raises:
             ConflictError: The person is already a member.
@@ -224,6 +303,9 @@ class RoomsBackend(Backend):
         membership = Membership(room, person, self._now(), is_moderator=is_moderator)
         room.members[person.uuid] = membership
         self._publish("memberships", "created", membership.to_json(), actor_uuid)
+        if announce:
+            obj = activities.person_object(person, is_moderator=is_moderator)
+            self._announce("add", room, actor_uuid, obj, target=room)
         return membership
 
     def membership(self, membership_id: str) -> Membership:
@@ -263,15 +345,29 @@ class RoomsBackend(Backend):
         self, membership: Membership, body: dict[str, Any], actor_uuid: str
     ) -> Membership:
         """Apply a validated ``PUT /memberships/{membershipId}`` body."""
+        was_moderator, was_hidden = membership.is_moderator, membership.is_room_hidden
         membership.is_moderator = bool(body["isModerator"])
         membership.is_room_hidden = bool(body["isRoomHidden"])
         self._publish("memberships", "updated", membership.to_json(), actor_uuid)
+        room, person = membership.room, membership.person
+        if membership.is_moderator != was_moderator:
+            verb = "assignModerator" if membership.is_moderator else "unassignModerator"
+            obj = activities.person_object(person, is_moderator=membership.is_moderator)
+            self._announce(verb, room, actor_uuid, obj, target=room)
+        if membership.is_room_hidden and not was_hidden:
+            # Hiding is personal: the person is the actor, the space the object.
+            obj = activities.conversation_object(self.state, room)
+            self._announce("hide", room, person.uuid, obj, recipients=[person.uuid])
         return membership
 
     def remove_member(self, membership: Membership, actor_uuid: str) -> None:
         """Take a person out of a room."""
-        membership.room.members.pop(membership.person.uuid, None)
+        room, person = membership.room, membership.person
+        recipients = list(room.members)  # the person who leaves hears it too
+        room.members.pop(person.uuid, None)
         self._publish("memberships", "deleted", membership.to_json(), actor_uuid)
+        obj = activities.person_object(person, is_moderator=membership.is_moderator)
+        self._announce("leave", room, actor_uuid, obj, target=room, recipients=recipients)
 
     def person_for(self, body: dict[str, Any]) -> Person:
         """Resolve ``personId`` or ``personEmail`` of a request body.

@@ -1,0 +1,1 @@
+"""Hydra attachment actions (Adaptive Card submissions)."""

@@ -1,0 +1,1 @@
+"""Conversation service: the activities Webex pushes over Mercury when a space changes."""

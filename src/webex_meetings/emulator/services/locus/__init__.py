@@ -1,0 +1,1 @@
+"""Locus: meeting state, versions and deltas, join, call control, Mercury pushes."""

@@ -1,0 +1,1 @@
+"""Meeting info (``wbxappapi``): destination lookup, password, captcha, permission tokens."""

@@ -1,0 +1,1 @@
+"""Metrics: the sink of the client metrics the SDK reports constantly."""
