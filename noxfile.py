@@ -57,6 +57,8 @@ def bench(session: nox.Session) -> None:
     session.install("webexpythonsdk", "wxc_sdk")  # peers for rest_throughput.py
     session.run("python", "benchmarks/import_time.py", *session.posargs)
     session.run("python", "benchmarks/rest_throughput.py")
+    session.run("python", "benchmarks/mercury_dispatch.py")
+    session.run("python", "benchmarks/register_latency.py")
 
 
 @nox.session(name="js_sdk")

@@ -70,8 +70,12 @@ function describeError(error) {
   if (!error) return String(error);
   const parts = [error.name ? `${error.name}: ` : '', error.message ?? String(error)];
   if (error.statusCode) parts.push(` [HTTP ${error.statusCode}]`);
+  if (error.options?.uri) parts.push(` ${error.options.method ?? ''} ${error.options.uri}`);
   if (error.body) parts.push(` body=${JSON.stringify(error.body).slice(0, 400)}`);
-  return parts.join('');
+  // SDK errors such as JoinMeetingError wrap the HTTP error that caused them.
+  const cause = error.error ?? error.cause;
+  if (cause && cause !== error) parts.push(` <- caused by ${describeError(cause)}`);
+  return parts.join('').replace(/\s*\n\s*/g, ' | ');
 }
 
 /** Runs named steps in order, prints one line per step and a summary. */

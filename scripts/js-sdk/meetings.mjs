@@ -2,7 +2,7 @@
 // Signalling only (no media): join() without media, then leave(). Needs the emulator's
 // meeting-info (`webex-appapi-service`) and Locus services; it skips itself when they are
 // not served yet. Run with WEBEX_U2C_URL and WEBEX_ACCESS_TOKEN set.
-import { Report, emulatorEnv, initWebex, once, printEmulatorErrors } from './lib.mjs';
+import { Report, control, emulatorEnv, initWebex, once, printEmulatorErrors } from './lib.mjs';
 
 const env = emulatorEnv();
 const report = new Report('official Webex JS SDK meetings against the emulator');
@@ -35,6 +35,8 @@ if (!served) {
   report.skip('meetings', 'the emulator does not serve meetingInfo and loci/call yet');
   process.exit(report.finish());
 }
+// Forget the probes, so that the error summary only lists what the SDK sent.
+await fetch(`${env.baseUrl}/_emulator/requests`, { method: 'DELETE' });
 
 await report.step('meetings.register()', async () => {
   await webex.meetings.register();
@@ -58,42 +60,72 @@ async function createMeeting(destination, type) {
   const meeting = await webex.meetings.create(destination, type);
   const event = await added;
   if (event.type !== 'CREATED') throw new Error(`meeting:added type ${event.type}`);
-  const info = meeting.meetingInfo ?? {};
-  if (!info.permissionToken && !meeting.permissionToken) {
-    throw new Error(`no permission token; meeting info ${JSON.stringify(info).slice(0, 300)}`);
+  if (!meeting.permissionToken) {
+    const lookups = await control(env.baseUrl, '/requests?method=POST&path=*/meetingInfo');
+    throw new Error(
+      `no meeting info (meetingInfoFailureReason ${meeting.meetingInfoFailureReason}; ` +
+        `the emulator saw ${lookups?.items?.length ?? '?'} meetingInfo request(s) so far)`,
+    );
   }
   return meeting;
 }
 
 let meeting;
 if (scheduled) {
-  meeting = await report.step(`meetings.create(sipAddress)`, async () => {
-    // A SIP domain of exactly three labels makes the SDK ask that site directly
-    // (https://<site>/wbxappapi/v1/meetingInfo) instead of the catalog service.
+  meeting = await report.step('meetings.create(sipAddress)', async () => {
+    // Note: for a SIP address whose domain has exactly three labels (<n>@<site>.webex.com)
+    // the SDK asks https://<site>/wbxappapi/v1/meetingInfo directly, not the catalog.
     const created = await createMeeting(scheduled.sipAddress);
-    return Object.assign(created, { summary: `sipUri ${created.sipUri}, meetingInfo from ${created.meetingInfo?.meetingLookupUrl ?? created.meetingLookupUrl ?? '?'}` });
+    return Object.assign(created, { summary: `sipUri ${created.sipUri}` });
   });
   if (!meeting) {
-    meeting = await report.step('meetings.create(meetingNumber, "MEETING_ID") (fallback)', async () => {
-      const created = await createMeeting(scheduled.meetingNumber, 'MEETING_ID');
-      return Object.assign(created, { summary: `sipUri ${created.sipUri}` });
-    });
+    meeting = await report.step(
+      'meetings.create(meetingNumber, "MEETING_ID") (fallback, to reach join)',
+      async () => {
+        const created = await createMeeting(scheduled.meetingNumber, 'MEETING_ID');
+        return Object.assign(created, { summary: `sipUri ${created.sipUri}` });
+      },
+      { required: false },
+    );
   }
 }
 
-if (meeting) {
-  await report.step('meeting.join() without media', async () => {
-    await meeting.join();
-    if (!onEmulator(meeting.locusUrl)) throw new Error(`locusUrl ${meeting.locusUrl}`);
-    const self = meeting.members?.membersCollection?.get(meeting.members.selfId);
-    if (!meeting.isJoined?.() && self?.status !== 'IN_MEETING') {
-      throw new Error(`not joined: meetingState ${meeting.meetingState}, self ${self?.status}`);
-    }
-    return { summary: `locus ${meeting.locusUrl.split('/').pop()}, state ${meeting.meetingState}, self ${self?.status}` };
-  });
+async function join(target) {
+  await target.join();
+  if (!onEmulator(target.locusUrl)) throw new Error(`locusUrl ${target.locusUrl}`);
+  const self = target.members?.membersCollection?.get(target.members.selfId);
+  if (!target.isJoined() || self?.status !== 'IN_MEETING') {
+    throw new Error(`not joined: meetingState ${target.meetingState}, self ${self?.status}`);
+  }
+  return {
+    summary: `locus ${target.locusUrl.split('/').pop()}, state ${target.meetingState}, self ${self.status}`,
+  };
+}
 
+let joined = false;
+if (meeting) {
+  joined = Boolean(await report.step('meeting.join() without media', () => join(meeting)));
+  const clusterUrl = meeting.meetingInfo?.locusClusterUrl;
+  if (!joined && clusterUrl) {
+    // Diagnostic only: the SDK joins at https://<locusClusterUrl>/locus/api/v1/loci/call
+    // whatever the catalog says, so an http emulator must not send locusClusterUrl.
+    joined = Boolean(
+      await report.step(
+        `meeting.join() again without meetingInfo.locusClusterUrl (${clusterUrl})`,
+        () => {
+          delete meeting.meetingInfo.locusClusterUrl;
+          return join(meeting);
+        },
+        { required: false },
+      ),
+    );
+  }
+}
+
+if (joined) {
   await report.step('meeting.leave()', async () => {
     await meeting.leave();
+    if (meeting.isJoined()) throw new Error(`still joined, state ${meeting.meetingState}`);
     return { summary: `state ${meeting.meetingState}` };
   });
 }

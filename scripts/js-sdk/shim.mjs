@@ -37,6 +37,23 @@ class FakeRTCPeerConnection extends EventTarget {
     this.onicegatheringstatechange = null;
   }
 
+  // webrtc-adapter (loaded by the SDK) wraps createOffer() and calls these.
+  getTransceivers() {
+    return [];
+  }
+
+  getSenders() {
+    return [];
+  }
+
+  getReceivers() {
+    return [];
+  }
+
+  addTransceiver(kind) {
+    return { kind, direction: 'sendrecv', stop() {} };
+  }
+
   createDataChannel(label) {
     return { label, close() {} };
   }

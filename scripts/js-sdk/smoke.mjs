@@ -125,6 +125,14 @@ await report.step('Mercury reconnects after the server drops the socket (1006)',
   await offline;
   await online;
   if (!mercury.connected) throw new Error('not connected after online');
+  // On `online` the Meetings plugin re-syncs its meetings with GET {locus}/loci.
+  let syncs = [];
+  for (let i = 0; i < 30 && !syncs.length; i += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    syncs = (await control(env.baseUrl, '/requests?method=GET&path=*/loci'))?.items ?? [];
+  }
+  if (syncs.some((r) => r.status !== 200)) throw new Error(`GET {locus}/loci answered ${syncs.map((r) => r.status)}`);
+  return { summary: syncs.length ? 'meetings re-synced with GET {locus}/loci (200)' : 'no re-sync seen' };
 });
 
 if (env.refreshToken) {

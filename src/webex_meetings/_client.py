@@ -291,6 +291,8 @@ class Webex(EventEmitter):
         if self._closed:
             return
         self._closed = True
+        if "meetings" in self.__dict__:
+            await self.meetings.close()  # keep-alives, Locus syncs, pending lookups
         if "internal" in self.__dict__:
             await self.internal.close()
         if self._load_task is not None and not self._load_task.done():

@@ -336,3 +336,28 @@ async def test_refusals_beyond_the_retry_limit_give_up(
         await webex.internal.mercury.connect()
     assert [f["count"] for f in await emulator.mercury_faults()] == [2]  # 3 attempts
     await webex.internal.device.unregister()
+
+
+async def test_a_burst_of_events_is_dispatched_and_acked_in_order(
+    emulator: Emulator, connect: Callable[..., Webex]
+) -> None:
+    webex = await registered(connect, emulator)
+    seen = Recorder(webex)
+    device_url = webex.internal.device.url
+    # Held back by a delay fault, the frames fall due together and leave as one burst.
+    await emulator.delay_mercury(300, device_url=device_url)
+    sent = [await emulator.publish_event(locus_event(n), device_url=device_url) for n in range(60)]
+    await webex.internal.mercury.wait_for(
+        "event:locus.difference", timeout=WAIT, check=lambda e: e["id"] == sent[-1]
+    )
+    assert seen.ids == sent
+    wanted = set(sent)
+    acked: list[str] = []
+    for _ in range(100):  # the last acks may still be on the wire; give them a moment
+        (live,) = await emulator.mercury_connections()
+        acked = [ack for ack in live["acks"] if ack in wanted]  # not buffer state, pongs
+        if len(acked) >= len(sent):
+            break
+        await asyncio.sleep(0.02)
+    assert acked == sent  # one ack per event, in order
+    await webex.meetings.unregister()

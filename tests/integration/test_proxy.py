@@ -16,7 +16,9 @@ from urllib.parse import urlsplit
 import pytest
 
 from webex_meetings import Webex
-from webex_meetings._exceptions import MercuryError, WebexError
+from webex_meetings._config import WebexConfig
+from webex_meetings._exceptions import ConfigError, MercuryError, WebexError
+from webex_meetings._logging import get_logger
 from webex_meetings.emulator import Emulator
 
 from ._proxy import RecordingProxy
@@ -156,4 +158,23 @@ async def test_rejected_proxy_credentials_fail_without_echoing_them(
         assert PASSWORD not in str(rest_error.value)
         assert proxy.rejected == 2
         await webex.internal.device.unregister()
+    assert PASSWORD not in caplog.text
+
+
+def test_bad_proxy_urls_are_config_errors_that_hide_the_value() -> None:
+    for key in ("http", "defaultMercuryOptions"):
+        for bad in (f"bot:{PASSWORD}@proxy:3128", f"ftp://bot:{PASSWORD}@proxy", "http://"):
+            with pytest.raises(ConfigError) as info:
+                WebexConfig.load({key: {"proxy": bad}})
+            assert info.value.key == f"{key}.proxy"
+            assert "proxy URL" in str(info.value)
+            assert PASSWORD not in str(info.value)
+    loaded = WebexConfig.load({"defaultMercuryOptions": {"agent": f"http://bot:{PASSWORD}@p:1"}})
+    assert loaded.default_mercury_options.proxy == f"http://bot:{PASSWORD}@p:1"
+
+
+def test_log_lines_mask_proxy_passwords(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    get_logger("webex_meetings.test").warning("via %s", f"http://bot:{PASSWORD}@proxy:3128")
+    assert "http://bot:<redacted>@proxy:3128" in caplog.text
     assert PASSWORD not in caplog.text

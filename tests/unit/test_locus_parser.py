@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections.abc import Mapping
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -113,8 +113,10 @@ async def test_empty_sync_answer_means_up_to_date() -> None:
     h.parser.on_full(full_dto(1))
     h.parser.on_delta(delta_dto(5, 6))
     await h.parser.wait_settled(timeout=5)
+    # a delta sync found nothing, then a full one: the orphan delta is dropped
+    assert h.sync_calls == [False, True]
     assert h.seqs == [1]
-    # the stuck delta was retried after the sync and waits again: the next sync is full
+    assert h.parser.queued == 0
     h.parser.on_delta(delta_dto(1, 2))
     assert h.seqs == [1, 2]
 
@@ -215,15 +217,20 @@ async def test_close_cancels_the_sync_and_ignores_input() -> None:
 # -- property: any delivery order converges ------------------------------------------
 
 
-async def _deliver(order: list[int], drops: set[int], n: int) -> tuple[list[int], int | None]:
+async def _deliver(
+    order: list[int], drops: set[int], n: int
+) -> tuple[list[tuple[int, int | None]], dict[str, Any] | None]:
     """Deliver deltas 1..n (by number, duplicates allowed) after the base full DTO 0."""
-    applied: list[int] = []
+    applied: list[tuple[int, int | None]] = []
     server_final = full_dto(n, controls={"value": n})
+    state: dict[str, Any] = {}
 
     def apply(dto: dict[str, Any], is_full: bool) -> None:
         entry = last_entry(dto)
         assert entry is not None
-        applied.append(entry)
+        base = None if is_full else last_entry({"sequence": dto["baseSequence"]})
+        applied.append((entry, base))
+        state.update(dto.get("controls") or {})
 
     async def sync(full: bool) -> Mapping[str, Any]:
         await asyncio.sleep(0)
@@ -239,8 +246,8 @@ async def _deliver(order: list[int], drops: set[int], n: int) -> tuple[list[int]
         parser.on_delta(delta_dto(number - 1, number, controls={"value": number}))
         await asyncio.sleep(0)
     await parser.wait_settled(timeout=10)
-    final = parser.working_copy
-    return applied, last_entry(final)
+    assert last_entry(parser.working_copy) == n
+    return applied, state
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -255,9 +262,11 @@ def test_any_permutation_with_duplicates_converges(data: st.DataObject, n: int) 
     # Any delta may be lost except the last one (without it nothing tells us we are behind).
     drops = set(data.draw(st.lists(st.sampled_from(numbers[:-1] or [0]), max_size=3)))
     drops.discard(n)
-    applied, final = asyncio.run(_deliver(list(order), drops, n))
-    assert final == n
-    assert applied[-1] == n
-    # never anything older than (or equal to) what was already applied
-    assert all(later > earlier for earlier, later in zip(applied, applied[1:], strict=False))
-    assert applied[0] == 0
+    applied, state = asyncio.run(_deliver(list(order), drops, n))
+    assert state == {"value": n}
+    assert applied[0] == (0, None)
+    for (previous, _), (entry, base) in itertools.pairwise(applied):
+        # never anything older than (or equal to) what was already applied ...
+        assert entry > previous
+        # ... and a delta only on top of the version it was built on
+        assert base is None or base == previous

@@ -338,12 +338,18 @@ async def test_meetings_register_and_unregister(env: Any) -> None:
     webex, server, rec = await env()
     meetings = webex.meetings
     events = Collector(meetings, "meetings:ready", "meetings:registered", "meetings:unregistered")
+
+    # The preferred-site lookup and the resync after a reconnect are not what this tests.
+    def core() -> list[Any]:
+        skip = ("meetingPreferences", "catalog")
+        return [r for r in rec.requests if r.url.path.rsplit("/", 1)[-1] not in skip]
+
     await meetings.register()
     assert meetings.registered
-    assert [r.url.path.rsplit("/", 1)[-1] for r in rec.requests] == ["me", "devices"]
+    assert [r.url.path.rsplit("/", 1)[-1] for r in core()] == ["me", "devices"]
     assert webex.internal.mercury.connected
     await meetings.register()  # harmless
-    assert len(rec.requests) == 2
+    assert len(core()) == 2
     assert len(server.paths) == 1
 
     disconnected = Collector(meetings, "network:disconnected")
@@ -355,9 +361,9 @@ async def test_meetings_register_and_unregister(env: Any) -> None:
 
     await meetings.unregister()
     assert not meetings.registered
-    assert rec.requests[-1].method == "DELETE"
+    assert core()[-1].method == "DELETE"
     assert not webex.internal.mercury.connected
     assert events.names() == ["meetings:ready", "meetings:registered", "meetings:unregistered"]
     await meetings.unregister()  # harmless
-    assert rec.requests[-1].method == "DELETE"
-    assert len(rec.requests) == 3
+    assert core()[-1].method == "DELETE"
+    assert len(core()) == 3

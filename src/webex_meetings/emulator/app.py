@@ -17,6 +17,7 @@ from .core.faults import FaultMiddleware
 from .core.requests_log import RequestLogMiddleware
 from .core.state import EmulatorState
 from .core.tracking import TrackingIdMiddleware
+from .services.client_logs import routes as client_logs
 from .services.conversation import routes as conversation
 from .services.idbroker import routes as idbroker
 from .services.locus import control_routes as locus_control
@@ -38,6 +39,7 @@ SERVICE_ROUTES: tuple[list[BaseRoute], ...] = (
     wdm.ROUTES,
     mercury.ROUTES,
     metrics.ROUTES,
+    client_logs.ROUTES,
     conversation.ROUTES,
     meetinginfo.ROUTES,
     meetinginfo_control.ROUTES,

@@ -486,6 +486,191 @@ class Emulator(_EmulatorInfo):
         """Drop every standing Mercury fault; returns how many there were."""
         return await self._call(calls.clear_mercury_faults())
 
+    async def create_meeting_room(
+        self,
+        *,
+        title: str | None = None,
+        host_email: str | None = None,
+        host_person_id: str | None = None,
+        password: str | None = None,
+        host_key: str | None = None,
+        lobby: bool = False,
+        wait_for_host: bool = False,
+        locked: bool = False,
+        host_pin_required: bool = False,
+        policy_error: int | None = None,
+        token_ttl: int | None = None,
+        conversation_url: str | None = None,
+        start: bool = False,
+    ) -> dict[str, Any]:
+        """Create an instant meeting (a new host user unless one is named).
+
+        Args:
+            title: Meeting name.
+            host_email: Host by e-mail (created if unknown).
+            host_person_id: Host by Hydra id.
+            password: Meeting password; none by default. The host never needs it.
+            host_key: Six-digit host key (also accepted as password, and as host PIN).
+            lobby: Non-hosts wait in the lobby until admitted.
+            wait_for_host: Non-hosts wait until the host joins.
+            locked: New loci of the meeting start locked.
+            host_pin_required: Non-hosts joining without the host must state an intent.
+            policy_error: wbxappapi policy code every lookup fails with (e.g. 403049).
+            token_ttl: Permission-token lifetime, seconds.
+            conversation_url: Space bound to the meeting.
+            start: Start the locus now (the answer then has ``locusUrl``).
+
+        Returns:
+            ``meetingId``, ``meetingNumber``, ``sipUrl``, ``meetingJoinUrl``, ``hostKey``,
+            ``password``, ``hostId``, ``hostEmail`` and the settings.
+        """
+        room = await self._call(
+            calls.create_meeting_room(
+                title=title,
+                host_email=host_email,
+                host_person_id=host_person_id,
+                password=password,
+                host_key=host_key,
+                lobby=lobby,
+                wait_for_host=wait_for_host,
+                locked=locked,
+                host_pin_required=host_pin_required,
+                policy_error=policy_error,
+                token_ttl=token_ttl,
+                conversation_url=conversation_url,
+            )
+        )
+        if start:
+            room["locusUrl"] = await self._call(calls.start_locus(room["meetingId"]))
+        return room
+
+    async def update_meeting_room(
+        self,
+        meeting: str,
+        *,
+        title: str | None = None,
+        password: str | None = None,
+        clear_password: bool = False,
+        host_key: str | None = None,
+        lobby: bool | None = None,
+        wait_for_host: bool | None = None,
+        locked: bool | None = None,
+        host_pin_required: bool | None = None,
+        policy_error: int | None = None,
+        token_ttl: int | None = None,
+        conversation_url: str | None = None,
+    ) -> dict[str, Any]:
+        """Change a meeting's settings; None leaves one as is, ``policy_error=0`` clears it."""
+        return await self._call(
+            calls.update_meeting_room(
+                meeting,
+                title=title,
+                password=password,
+                clear_password=clear_password,
+                host_key=host_key,
+                lobby=lobby,
+                wait_for_host=wait_for_host,
+                locked=locked,
+                host_pin_required=host_pin_required,
+                policy_error=policy_error,
+                token_ttl=token_ttl,
+                conversation_url=conversation_url,
+            )
+        )
+
+    async def captcha_code(self, meeting: str) -> str:
+        """Return the code the meeting's newest pending captcha image shows."""
+        return await self._call(calls.captcha_code(meeting))
+
+    async def start_locus(self, meeting: str) -> str:
+        """Start the meeting's locus now if it is not running; returns its URL."""
+        return await self._call(calls.start_locus(meeting))
+
+    async def locus(self, meeting: str, *, email: str | None = None) -> dict[str, Any]:
+        """Return the meeting's full Locus DTO (``self`` of ``email``'s participant if given)."""
+        return await self._call(calls.locus(meeting, email=email))
+
+    async def add_participant(
+        self,
+        meeting: str,
+        *,
+        name: str | None = None,
+        email: str | None = None,
+        host: bool = False,
+        muted: bool = False,
+        video_muted: bool = False,
+        in_lobby: bool = False,
+    ) -> str:
+        """Add a simulated attendee (no socket); starts the meeting. Returns its id."""
+        return await self._call(
+            calls.add_participant(
+                meeting,
+                name=name,
+                email=email,
+                host=host,
+                muted=muted,
+                video_muted=video_muted,
+                in_lobby=in_lobby,
+            )
+        )
+
+    async def remove_participant(self, meeting: str, participant_id: str) -> None:
+        """Make a participant leave (``LEFT``, ``removed``)."""
+        await self._call(calls.participant_action("remove", meeting, participant_id))
+
+    async def mute_participant(
+        self, meeting: str, participant_id: str, muted: bool = True, *, video: bool = False
+    ) -> None:
+        """Remotely (un)mute a participant's audio, or video with ``video=True``."""
+        await self._call(
+            calls.participant_action("mute", meeting, participant_id, muted=muted, video=video)
+        )
+
+    async def raise_hand(self, meeting: str, participant_id: str, raised: bool = True) -> None:
+        """Raise or lower a participant's hand."""
+        await self._call(calls.participant_action("hand", meeting, participant_id, raised=raised))
+
+    async def admit_participant(self, meeting: str, participant_id: str) -> None:
+        """Admit a participant waiting in the lobby."""
+        await self._call(calls.participant_action("admit", meeting, participant_id))
+
+    async def make_host(self, meeting: str, participant_id: str) -> None:
+        """Give a participant the host role (everyone else loses it)."""
+        await self._call(calls.participant_action("host", meeting, participant_id))
+
+    async def end_meeting_for_all(self, meeting: str) -> None:
+        """End the meeting's locus for everyone (``fullState.state`` ``INACTIVE``)."""
+        await self._call(calls.end_meeting_for_all(meeting))
+
+    async def locus_faults(
+        self, *, reorder: int = 0, duplicate: int = 0, drop_next: int = 0
+    ) -> dict[str, Any]:
+        """Disturb the next pushed Locus events; ``True`` counts as one.
+
+        Args:
+            reorder: Events each held back and delivered after the one that follows.
+            duplicate: Events delivered twice.
+            drop_next: Events never delivered (the client must resync).
+
+        Returns:
+            Pending faults, event mode and delivery counters.
+        """
+        return await self._call(
+            calls.locus_faults(reorder=reorder, duplicate=duplicate, drop_next=drop_next)
+        )
+
+    async def locus_push_state(self) -> dict[str, Any]:
+        """Return pending Locus push faults, event mode and delivery counters."""
+        return await self._call(calls.locus_push_state())
+
+    async def clear_locus_faults(self) -> int:
+        """Drop pending Locus push faults (a held event is delivered); returns the count."""
+        return await self._call(calls.clear_locus_faults())
+
+    async def locus_event_mode(self, mode: str) -> None:
+        """Push ``locus.difference`` deltas (``"delta"``) or full-DTO events (``"full"``)."""
+        await self._call(calls.locus_event_mode(mode))
+
 
 class ThreadedEmulator(_EmulatorInfo):
     """The emulator on its own thread and event loop, for sync code and pytest fixtures.
@@ -813,3 +998,188 @@ class ThreadedEmulator(_EmulatorInfo):
     def clear_mercury_faults(self) -> int:
         """Drop every standing Mercury fault; returns how many there were."""
         return self._call(calls.clear_mercury_faults())
+
+    def create_meeting_room(
+        self,
+        *,
+        title: str | None = None,
+        host_email: str | None = None,
+        host_person_id: str | None = None,
+        password: str | None = None,
+        host_key: str | None = None,
+        lobby: bool = False,
+        wait_for_host: bool = False,
+        locked: bool = False,
+        host_pin_required: bool = False,
+        policy_error: int | None = None,
+        token_ttl: int | None = None,
+        conversation_url: str | None = None,
+        start: bool = False,
+    ) -> dict[str, Any]:
+        """Create an instant meeting (a new host user unless one is named).
+
+        Args:
+            title: Meeting name.
+            host_email: Host by e-mail (created if unknown).
+            host_person_id: Host by Hydra id.
+            password: Meeting password; none by default. The host never needs it.
+            host_key: Six-digit host key (also accepted as password, and as host PIN).
+            lobby: Non-hosts wait in the lobby until admitted.
+            wait_for_host: Non-hosts wait until the host joins.
+            locked: New loci of the meeting start locked.
+            host_pin_required: Non-hosts joining without the host must state an intent.
+            policy_error: wbxappapi policy code every lookup fails with (e.g. 403049).
+            token_ttl: Permission-token lifetime, seconds.
+            conversation_url: Space bound to the meeting.
+            start: Start the locus now (the answer then has ``locusUrl``).
+
+        Returns:
+            ``meetingId``, ``meetingNumber``, ``sipUrl``, ``meetingJoinUrl``, ``hostKey``,
+            ``password``, ``hostId``, ``hostEmail`` and the settings.
+        """
+        room = self._call(
+            calls.create_meeting_room(
+                title=title,
+                host_email=host_email,
+                host_person_id=host_person_id,
+                password=password,
+                host_key=host_key,
+                lobby=lobby,
+                wait_for_host=wait_for_host,
+                locked=locked,
+                host_pin_required=host_pin_required,
+                policy_error=policy_error,
+                token_ttl=token_ttl,
+                conversation_url=conversation_url,
+            )
+        )
+        if start:
+            room["locusUrl"] = self._call(calls.start_locus(room["meetingId"]))
+        return room
+
+    def update_meeting_room(
+        self,
+        meeting: str,
+        *,
+        title: str | None = None,
+        password: str | None = None,
+        clear_password: bool = False,
+        host_key: str | None = None,
+        lobby: bool | None = None,
+        wait_for_host: bool | None = None,
+        locked: bool | None = None,
+        host_pin_required: bool | None = None,
+        policy_error: int | None = None,
+        token_ttl: int | None = None,
+        conversation_url: str | None = None,
+    ) -> dict[str, Any]:
+        """Change a meeting's settings; None leaves one as is, ``policy_error=0`` clears it."""
+        return self._call(
+            calls.update_meeting_room(
+                meeting,
+                title=title,
+                password=password,
+                clear_password=clear_password,
+                host_key=host_key,
+                lobby=lobby,
+                wait_for_host=wait_for_host,
+                locked=locked,
+                host_pin_required=host_pin_required,
+                policy_error=policy_error,
+                token_ttl=token_ttl,
+                conversation_url=conversation_url,
+            )
+        )
+
+    def captcha_code(self, meeting: str) -> str:
+        """Return the code the meeting's newest pending captcha image shows."""
+        return self._call(calls.captcha_code(meeting))
+
+    def start_locus(self, meeting: str) -> str:
+        """Start the meeting's locus now if it is not running; returns its URL."""
+        return self._call(calls.start_locus(meeting))
+
+    def locus(self, meeting: str, *, email: str | None = None) -> dict[str, Any]:
+        """Return the meeting's full Locus DTO (``self`` of ``email``'s participant if given)."""
+        return self._call(calls.locus(meeting, email=email))
+
+    def add_participant(
+        self,
+        meeting: str,
+        *,
+        name: str | None = None,
+        email: str | None = None,
+        host: bool = False,
+        muted: bool = False,
+        video_muted: bool = False,
+        in_lobby: bool = False,
+    ) -> str:
+        """Add a simulated attendee (no socket); starts the meeting. Returns its id."""
+        return self._call(
+            calls.add_participant(
+                meeting,
+                name=name,
+                email=email,
+                host=host,
+                muted=muted,
+                video_muted=video_muted,
+                in_lobby=in_lobby,
+            )
+        )
+
+    def remove_participant(self, meeting: str, participant_id: str) -> None:
+        """Make a participant leave (``LEFT``, ``removed``)."""
+        self._call(calls.participant_action("remove", meeting, participant_id))
+
+    def mute_participant(
+        self, meeting: str, participant_id: str, muted: bool = True, *, video: bool = False
+    ) -> None:
+        """Remotely (un)mute a participant's audio, or video with ``video=True``."""
+        self._call(
+            calls.participant_action("mute", meeting, participant_id, muted=muted, video=video)
+        )
+
+    def raise_hand(self, meeting: str, participant_id: str, raised: bool = True) -> None:
+        """Raise or lower a participant's hand."""
+        self._call(calls.participant_action("hand", meeting, participant_id, raised=raised))
+
+    def admit_participant(self, meeting: str, participant_id: str) -> None:
+        """Admit a participant waiting in the lobby."""
+        self._call(calls.participant_action("admit", meeting, participant_id))
+
+    def make_host(self, meeting: str, participant_id: str) -> None:
+        """Give a participant the host role (everyone else loses it)."""
+        self._call(calls.participant_action("host", meeting, participant_id))
+
+    def end_meeting_for_all(self, meeting: str) -> None:
+        """End the meeting's locus for everyone (``fullState.state`` ``INACTIVE``)."""
+        self._call(calls.end_meeting_for_all(meeting))
+
+    def locus_faults(
+        self, *, reorder: int = 0, duplicate: int = 0, drop_next: int = 0
+    ) -> dict[str, Any]:
+        """Disturb the next pushed Locus events; ``True`` counts as one.
+
+        Args:
+            reorder: Events each held back and delivered after the one that follows.
+            duplicate: Events delivered twice.
+            drop_next: Events never delivered (the client must resync).
+
+        Returns:
+            Pending faults, event mode and delivery counters.
+        """
+        return self._call(
+            calls.locus_faults(reorder=reorder, duplicate=duplicate, drop_next=drop_next)
+        )
+
+    def locus_push_state(self) -> dict[str, Any]:
+        """Return pending Locus push faults, event mode and delivery counters."""
+        return self._call(calls.locus_push_state())
+
+    def clear_locus_faults(self) -> int:
+        """Drop pending Locus push faults (a held event is delivered); returns the count."""
+        return self._call(calls.clear_locus_faults())
+
+    def locus_event_mode(self, mode: str) -> None:
+        """Push ``locus.difference`` deltas (``"delta"``) or full-DTO events (``"full"``)."""
+        self._call(calls.locus_event_mode(mode))

@@ -31,6 +31,23 @@ How a DTO flows::
 
 Requests that change Locus state (requests.py) carry the current ``sequence`` and feed
 their ``body.locus`` back into ``handle_delta``, closing the loop.
+
+Wiring for one meeting (the ``Meeting`` does this)::
+
+    requests = LocusRequests(webex)
+    members = Members(requests=requests)
+    locus_info = LocusInfo(
+        emitter=meeting,
+        members=members,
+        device_url=lambda: webex.internal.device.url,
+        correlation_id=lambda: meeting.correlation_id,
+        get_locus=requests.get_locus_dto,
+        on_removed=meeting_removed,  # (reason: MeetingRemovedReason) -> None
+    )
+    requests.sequence = locus_info.current_sequence
+    requests.on_locus = locus_info.handle_delta
+    joined = await requests.join(JoinRequest(device_url=..., correlation_id=..., ...))
+    locus_info.init(joined.locus)
 """
 
 from webex_meetings.meetings.locus.dto import Locus

@@ -13,7 +13,7 @@ names of :class:`LocusInfoEvents`.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, Final
+from typing import Any
 
 from webex_meetings._events import EventEmitter
 from webex_meetings._logging import get_logger
@@ -21,15 +21,9 @@ from webex_meetings.meetings.constants import MeetingEvents as E
 from webex_meetings.meetings.constants import MeetingRemovedReason
 from webex_meetings.meetings.in_meeting_actions import InMeetingActions, compute_meeting_actions
 from webex_meetings.meetings.locus import sections
-from webex_meetings.meetings.locus.dto import (
-    FullState,
-    Host,
-    LocusControls,
-    LocusInfoSection,
-    MediaShare,
-    Participant,
-    Sequence,
-)
+from webex_meetings.meetings.locus.controls_events import emit_controls_events
+from webex_meetings.meetings.locus.events import FULL_DTO_EVENTS, LocusInfoEvents
+from webex_meetings.meetings.locus.lifecycle import removal_reason
 from webex_meetings.meetings.locus.parser import (
     MAX_OOO_DELTA_COUNT,
     OOO_DELTA_WAIT_TIME,
@@ -37,70 +31,20 @@ from webex_meetings.meetings.locus.parser import (
     LocusParser,
 )
 from webex_meetings.meetings.locus.self_events import emit_self_events
+from webex_meetings.meetings.locus.sequence import LocusAction
+from webex_meetings.meetings.locus.views import LocusViews
 from webex_meetings.meetings.members import Members
 
 __all__ = ["FULL_DTO_EVENTS", "LocusInfo", "LocusInfoEvents"]
 
 logger = get_logger(__name__)
 
-#: Mercury ``locus.*`` event types that carry a full DTO; all others are deltas.
-FULL_DTO_EVENTS: Final = frozenset(
-    {
-        "locus.participant_joined",
-        "locus.participant_left",
-        "locus.participant_declined",
-        "locus.participant_updated",
-        "locus.participant_controls_updated",
-        "locus.participant_roles_updated",
-        "locus.participant_audio_muted",
-        "locus.participant_audio_unmuted",
-        "locus.participant_video_muted",
-        "locus.participant_video_unmuted",
-        "locus.self_changed",
-        "locus.controls_updated",
-        "locus.floor_granted",
-        "locus.floor_released",
-    }
-)
-
-_RECORDING_EVENTS: Final = {
-    "recording": E.RECORDING_STARTED,
-    "idle": E.RECORDING_STOPPED,
-    "paused": E.RECORDING_PAUSED,
-    "resumed": E.RECORDING_RESUMED,
-}
-
-
-class LocusInfoEvents:
-    """Internal events emitted on the ``LocusInfo`` for the ``Meeting`` to act on."""
-
-    MEETING_UPDATE: Final = "locus_info:meeting_update"
-    """``(changes: dict)``: meeting attributes derived from Locus (JS ``updateMeeting``)."""
-    SELF_UPDATED: Final = "locus_info:self_updated"
-    """``(old: SelfState | None, new: SelfState)``."""
-    SELF_UNADMITTED: Final = "locus_info:self_unadmitted"
-    """``(self: dict)``: waiting in the lobby (start the keep-alive)."""
-    SELF_ADMITTED: Final = "locus_info:self_admitted"
-    """``(self: dict)``: admitted from the lobby (stop the keep-alive)."""
-    DISCONNECT_DUE_TO_INACTIVITY: Final = "locus_info:disconnect_due_to_inactivity"
-    """``(reason: str | None)``: this device went JOINED → LEFT (INACTIVE/MEDIA_RELEASED)."""
-    MEDIA_INACTIVITY: Final = "locus_info:media_inactivity"
-    """``()``: a media session of this device became inactive (reconnect media)."""
-    MEDIA_SHARES_UPDATED: Final = "locus_info:media_shares_updated"
-    """``(current: dict, previous: dict | None)``: parsed floors changed."""
-    LINKS_SERVICES: Final = "locus_info:links_services"
-    """``(services: dict)``: ``links.services`` changed (breakout, record URLs)."""
-    CONTROLS_UPDATED: Final = "locus_info:controls_updated"
-    """``(previous: dict | None, current: dict)``: any change of ``controls``."""
-    REMOTE_RESPONSE: Final = "locus_info:remote_response"
-    """``({remoteDeclined, remoteAnswered})``: the other side of a 1:1 call answered."""
-
 
 def _resolve(value: str | Callable[[], str | None] | None) -> str | None:
     return value() if callable(value) else value
 
 
-class LocusInfo(EventEmitter):
+class LocusInfo(LocusViews, EventEmitter):
     """The Locus state of one meeting (JS ``meeting.locusInfo``).
 
     Args:
@@ -212,7 +156,7 @@ class LocusInfo(EventEmitter):
         """
         self._event_type = event_type
         try:
-            return bool(self.parser.on_full(dto) == "USE_INCOMING")
+            return self.parser.on_full(dto) is LocusAction.USE_INCOMING
         finally:
             self._event_type = None
 
@@ -238,123 +182,6 @@ class LocusInfo(EventEmitter):
     def close(self) -> None:
         """Stop handling DTOs (the meeting is gone)."""
         self.parser.close()
-
-    # -- public views -------------------------------------------------------------
-
-    @property
-    def url(self) -> str | None:
-        """The locus URL (``meeting.locus_url``)."""
-        value = self.raw.get("url")
-        return value if isinstance(value, str) else None
-
-    @property
-    def locus_id(self) -> str | None:
-        """The last path segment of the locus URL."""
-        return self.url.rstrip("/").rsplit("/", 1)[-1] if self.url else None
-
-    @property
-    def full_state(self) -> FullState | None:
-        """``fullState`` as a model."""
-        raw = self.raw.get("fullState")
-        return FullState.model_validate(raw) if isinstance(raw, Mapping) else None
-
-    @property
-    def self(self) -> Participant | None:
-        """``self`` as a model."""
-        raw = self.raw.get("self")
-        return Participant.model_validate(raw) if isinstance(raw, Mapping) else None
-
-    @property
-    def host(self) -> Host | None:
-        """``host`` as a model."""
-        raw = self.raw.get("host")
-        return Host.model_validate(raw) if isinstance(raw, Mapping) else None
-
-    @property
-    def info(self) -> LocusInfoSection | None:
-        """``info`` as a model."""
-        raw = self.raw.get("info")
-        return LocusInfoSection.model_validate(raw) if isinstance(raw, Mapping) else None
-
-    @property
-    def controls(self) -> LocusControls | None:
-        """``controls`` as a model."""
-        raw = self.raw.get("controls")
-        return LocusControls.model_validate(raw) if isinstance(raw, Mapping) else None
-
-    @property
-    def media_shares(self) -> list[MediaShare]:
-        """``mediaShares`` as models."""
-        return [MediaShare.model_validate(s) for s in self.raw.get("mediaShares") or []]
-
-    @property
-    def sequence(self) -> Sequence | None:
-        """The last applied ``sequence`` as a model."""
-        raw = self.raw.get("sequence")
-        return Sequence.model_validate(raw) if isinstance(raw, Mapping) else None
-
-    @property
-    def participants(self) -> dict[str, Participant]:
-        """Every participant seen, by id, as models."""
-        return {k: Participant.model_validate(v) for k, v in self.raw_participants.items()}
-
-    def current_sequence(self) -> dict[str, Any] | None:
-        """The raw sequence to send with delta requests."""
-        value = self.raw.get("sequence")
-        return dict(value) if isinstance(value, Mapping) else None
-
-    @property
-    def sync_url(self) -> str | None:
-        """The working copy's sync URL."""
-        working = self.parser.working_copy or {}
-        return working.get("syncUrl") or self.raw.get("syncUrl")
-
-    @property
-    def conversation_url(self) -> str | None:
-        """``conversationUrl`` (or ``info.conversationUrl``)."""
-        return self.raw.get("conversationUrl")
-
-    @property
-    def meeting_state(self) -> str | None:
-        """``fullState.state`` (``ACTIVE``, ``INACTIVE``...)."""
-        return (self.raw.get("fullState") or {}).get("state")
-
-    @property
-    def type(self) -> str | None:
-        """``fullState.type`` (``MEETING``, ``CALL``, ``SIP_BRIDGE``; ``UNKNOWN`` if absent)."""
-        full_state = self.raw.get("fullState")
-        return (full_state.get("type") or "UNKNOWN") if full_state else None
-
-    @property
-    def self_id(self) -> str | None:
-        """The participant id of self."""
-        return self.self_state.self_id if self.self_state else None
-
-    @property
-    def host_id(self) -> str | None:
-        """The person id of the host."""
-        return (self.raw.get("host") or {}).get("id")
-
-    @property
-    def display_hints(self) -> dict[str, list[str]]:
-        """``info.displayHints`` (``joined``, ``moderator``, ``coHost`` lists)."""
-        hints = (self.raw.get("info") or {}).get("displayHints") or {}
-        return {k: list(v) for k, v in hints.items() if isinstance(v, list)}
-
-    @property
-    def user_display_hints(self) -> list[str]:
-        """The hints that apply to this user now (locus.md §2.3)."""
-        return list(self.info_state.user_display_hints) if self.info_state else []
-
-    @property
-    def is_locked(self) -> bool:
-        """True when the display hints say ``LOCK_STATUS_LOCKED``."""
-        return bool(self.info_state and self.info_state.is_locked)
-
-    def this_device(self) -> dict[str, Any] | None:
-        """This client's entry of ``self.devices`` (keep-alive URL, media connections...)."""
-        device = self.self_state.joined_with if self.self_state else None
-        return dict(device) if device else None
 
     # -- applying -----------------------------------------------------------------
 
@@ -385,7 +212,7 @@ class LocusInfo(EventEmitter):
             participants if isinstance(participants, list) else None,
             self_id=self.self_id,
             host_id=self.host_id,
-            recording_id=(self.recording or {}).get("modifiedBy"),
+            recording_id=self._recording_member(),
             is_replace=is_replace,
         )
         self._check_active()
@@ -401,6 +228,13 @@ class LocusInfo(EventEmitter):
                     LocusInfoEvents.REMOTE_RESPONSE,
                     {"remoteDeclined": False, "remoteAnswered": True},
                 )
+
+    def _recording_member(self) -> str | None:
+        record = (self.raw.get("controls") or {}).get("record") or {}
+        if not record.get("recording"):
+            return None
+        value = (record.get("meta") or {}).get("modifiedBy")
+        return value if isinstance(value, str) else None
 
     def _changed(self, locus: Mapping[str, Any], key: str) -> Any:
         value = locus.get(key)
@@ -451,60 +285,9 @@ class LocusInfo(EventEmitter):
 
     def _update_controls(self, controls: dict[str, Any]) -> None:
         previous = self.raw.get("controls")
-        change = sections.controls_change(previous, controls)
         self.raw["controls"] = controls
-        for flag, event, key in (
-            (change.mute_on_entry, E.CONTROLS_MUTE_ON_ENTRY_UPDATED, "muteOnEntry"),
-            (change.share_control, E.CONTROLS_SHARE_CONTROL_UPDATED, "shareControl"),
-            (change.disallow_unmute, E.CONTROLS_DISALLOW_UNMUTE_UPDATED, "disallowUnmute"),
-            (change.reactions, E.CONTROLS_REACTIONS_UPDATED, "reactions"),
-            (
-                change.view_the_participant_list,
-                E.CONTROLS_VIEW_THE_PARTICIPANTS_LIST_UPDATED,
-                "viewTheParticipantList",
-            ),
-            (change.raise_hand, E.CONTROLS_RAISE_HAND_UPDATED, "raiseHand"),
-            (change.video, E.CONTROLS_VIDEO_UPDATED, "video"),
-        ):
-            if flag:
-                self._emit(event, {"state": _control_state(controls, key)})
-        if change.recording or change.recording_paused:
-            self._update_recording(controls, change)
-        if change.meeting_container:
-            url = (controls.get("meetingContainer") or {}).get("meetingContainerUrl")
-            self._emit(E.MEETING_CONTAINER_UPDATE, {"meetingContainerUrl": url})
-        if change.entry_exit_tone:
-            self.entry_exit_tone = sections.entry_exit_tone(controls)
-            self._meeting_update(entry_exit_tone=self.entry_exit_tone)
-            self._emit(E.ENTRY_EXIT_TONE_UPDATE, {"entryExitTone": self.entry_exit_tone})
-        if change.video_enabled:
-            enabled = (controls.get("video") or {}).get("enabled")
-            self.unmute_video_allowed = enabled
-            self._meeting_update(unmute_video_allowed=enabled)
-            muted = bool(self.self_state and self.self_state.remote_video_muted)
-            self._emit(
-                E.SELF_VIDEO_MUTED_BY_OTHERS if muted else E.SELF_VIDEO_UNMUTED_BY_OTHERS,
-                {"payload": {"muted": muted, "unmuteAllowed": enabled}},
-            )
+        emit_controls_events(self, previous, controls)
         self.emit(LocusInfoEvents.CONTROLS_UPDATED, previous, controls)
-
-    def _update_recording(self, controls: Mapping[str, Any], change: Any) -> None:
-        record = controls.get("record") or {}
-        meta = record.get("meta") or {}
-        if change.recording_paused:
-            if record.get("paused"):
-                state = "paused"
-            else:
-                state = "resumed" if record.get("recording") else "idle"
-        else:
-            state = "recording" if record.get("recording") else "idle"
-        self.recording = {
-            "state": "recording" if state == "resumed" else state,
-            "modifiedBy": meta.get("modifiedBy"),
-            "lastModified": meta.get("lastModified"),
-        }
-        self._meeting_update(recording=dict(self.recording))
-        self._emit(_RECORDING_EVENTS[state], dict(self.recording))
 
     def _update_full_state(self, full_state: dict[str, Any]) -> None:
         previous = self.raw.get("fullState")
@@ -632,48 +415,17 @@ class LocusInfo(EventEmitter):
 
     def is_meeting_active(self) -> MeetingRemovedReason | None:
         """Why the meeting should be removed now (locus.md §3.7), or ``None`` if active."""
-        locus_type = self.type
-        full_state = self.raw.get("fullState") or {}
-        state = self.self_state
-        if locus_type in ("CALL", "SIP_BRIDGE"):
-            self.partner = self._find_partner()
-            partner_state = (self.partner or {}).get("state")
-            if full_state.get("state") == "INACTIVE":
-                return MeetingRemovedReason.CALL_INACTIVE
-            if (
-                partner_state == "LEFT"
-                and state is not None
-                and state.state in ("DECLINED", "NOTIFIED", "JOINED")
-            ):
-                self.removal_should_leave = bool(
-                    state.joined_with and state.joined_with.get("state") != "LEFT"
-                )
-                return MeetingRemovedReason.PARTNER_LEFT
-            if (
-                state is not None
-                and state.state == "LEFT"
-                and partner_state in ("LEFT", "DECLINED", "NOTIFIED", "IDLE")
-            ):
-                return MeetingRemovedReason.SELF_LEFT
-        elif locus_type == "MEETING":
-            if full_state.get("state") in ("INACTIVE", "TERMINATING"):
-                return MeetingRemovedReason.MEETING_INACTIVE_TERMINATING
-            if full_state.get("removed"):
-                return MeetingRemovedReason.FULLSTATE_REMOVED
-            if state is not None and state.removed:
-                return MeetingRemovedReason.SELF_REMOVED
-        return None
-
-    def _find_partner(self) -> dict[str, Any] | None:
-        participants = list(self.raw_participants.values())
-        self_identity = (self.raw.get("self") or {}).get("identity")
-        for participant in participants:
-            if participant.get("identity") != self_identity and (
-                len(participants) <= 2
-                or (participant.get("type") == "USER" and not participant.get("removed"))
-            ):
-                return participant
-        return self.partner
+        verdict = removal_reason(
+            locus_type=self.type,
+            full_state=self.raw.get("fullState") or {},
+            self_state=self.self_state,
+            self_identity=(self.raw.get("self") or {}).get("identity"),
+            participants=list(self.raw_participants.values()),
+            previous_partner=self.partner,
+        )
+        self.partner = verdict.partner
+        self.removal_should_leave = verdict.should_leave
+        return verdict.reason
 
     def _check_active(self) -> None:
         reason = self.is_meeting_active()
@@ -711,15 +463,3 @@ class LocusInfo(EventEmitter):
             logger.warning("locus info: full sync failed (%r); removing the meeting", error)
             self.remove(MeetingRemovedReason.LOCUS_DTO_SYNC_FAILED)
             return None
-
-
-def _control_state(controls: Mapping[str, Any], key: str) -> dict[str, Any]:
-    section = controls.get(key) or {}
-    if key == "shareControl":
-        return {"control": section.get("control")}
-    if key == "reactions":
-        return {
-            "enabled": section.get("enabled"),
-            "showDisplayNameWithReactions": section.get("showDisplayNameWithReactions"),
-        }
-    return {"enabled": section.get("enabled")}

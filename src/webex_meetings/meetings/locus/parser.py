@@ -136,6 +136,7 @@ class LocusParser:
         # A sync whose own result needs another sync is followed by a full one, so a
         # server that keeps answering with unusable deltas cannot loop us forever.
         self._in_sync_followup = False
+        self._followup_full = False
         self._force_full_sync = False
 
     def __repr__(self) -> str:
@@ -263,6 +264,12 @@ class LocusParser:
             logger.debug(
                 "locus parser: %s -> %s", _describe(dto), action.value if action else "ignored"
             )
+            if action is LocusAction.WAIT and self._in_sync_followup and self._followup_full:
+                # The whole DTO was just fetched and this delta still builds on a version
+                # Locus did not give us: it cannot be applied, and waiting for it again
+                # would only repeat the sync forever.
+                logger.info("locus parser: dropping %s after a full sync", _describe(dto))
+                continue
             if action is LocusAction.WAIT:
                 self._queue.insert(0, dto)
                 self._set_state(ParserState.BLOCKED)
@@ -330,6 +337,7 @@ class LocusParser:
         self._sync_task = None
         self._set_state(ParserState.WORKING)
         self._in_sync_followup = True
+        self._followup_full = full
         try:
             if result and is_locus(result):
                 if "baseSequence" in result:

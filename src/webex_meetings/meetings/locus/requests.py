@@ -93,7 +93,9 @@ class LocusRequests:
         device_type: str | None = None,
     ) -> None:
         self._webex = webex
-        self._sequence = sequence
+        #: Returns the current Locus ``sequence``; settable after construction.
+        self.sequence = sequence
+        #: Receives ``body.locus`` of delta-request responses; settable after construction.
         self.on_locus = on_locus
         self.device_type = device_type or webex.config.meetings.device_type
 
@@ -109,7 +111,7 @@ class LocusRequests:
 
     async def _delta(self, method: str, uri: str, body: Mapping[str, Any] | None = None) -> Any:
         payload = dict(body or {})
-        sequence = self._sequence() if self._sequence is not None else None
+        sequence = self.sequence() if self.sequence is not None else None
         if sequence:
             payload["sequence"] = dict(sequence)
         data = await self._request(method, uri, payload)

@@ -1,6 +1,4 @@
-"""idbroker routes: ``POST {idbroker}/idb/oauth2/v1/access_token`` (refresh_token grant)
-and ``POST {idbroker}/idb/oauth2/v1/revoke`` (http.md §2).
-"""
+"""idbroker routes: the token endpoint (refresh_token grant) and revocation (http.md §2)."""
 
 from __future__ import annotations
 

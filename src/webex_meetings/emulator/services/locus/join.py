@@ -173,6 +173,7 @@ def _join(
             name=person.display_name,
             email=person.email,
             org_uuid=person.org_uuid,
+            state=ParticipantState.IDLE,
             is_creator=host,
         )
         locus.participants[participant.id] = participant

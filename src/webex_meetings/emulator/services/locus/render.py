@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..meetings.models import SITE_URL
+from ..meetinginfo.rooms import https_host
 from ..people.models import webex_timestamp
 from .deltas import Change, sequence, sync_url
 from .errors import INVALID_SINCE_OR_SEQUENCE_HASH, bad_request
@@ -142,13 +142,15 @@ def sections(locus: Locus) -> dict[str, Any]:
     info: dict[str, Any] = {
         "sipUri": room.sip_uri,
         "webExMeetingId": room.number,
-        "webExSite": SITE_URL,
         "webExMeetingName": room.title,
         "topic": room.title,
         "owner": room.host_uuid,
         "isPmr": room.personal,
         "displayHints": display_hints(locus),
     }
+    site = https_host(locus.url)
+    if site is not None:
+        info["webExSite"] = site
     out: dict[str, Any] = {
         "info": info,
         "host": {

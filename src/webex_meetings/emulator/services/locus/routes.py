@@ -250,6 +250,17 @@ async def keep_alive(request: Request) -> JSONResponse:
     return JSONResponse({})
 
 
+async def interpretation_languages(request: Request) -> JSONResponse:
+    """``GET {locusUrl}/languages/interpretation``: no interpretation languages.
+
+    The SDK asks for them after joining as a host (``querySupportLanguages``, which
+    reads ``siLanguages``); simultaneous interpretation is not emulated.
+    """
+    authenticate(request)
+    locus_of(request, active=False)
+    return JSONResponse({"siLanguages": []})
+
+
 ROUTES: list[BaseRoute] = [
     Route(f"{_LOCI}/call", join_call, methods=["POST"]),
     Route(_LOCI, list_loci, methods=["GET"]),
@@ -262,6 +273,7 @@ ROUTES: list[BaseRoute] = [
     Route(f"{_LOCUS}/sendDtmf", send_dtmf, methods=["POST"]),
     Route(f"{_LOCUS}/mediashares/{{share_id}}", floor, methods=["PUT"]),
     Route(f"{_LOCUS}/reactions", reaction, methods=["POST"]),
+    Route(f"{_LOCUS}/languages/interpretation", interpretation_languages, methods=["GET"]),
     Route(f"{_LOCUS}/participant", join_participant, methods=["POST"]),
     Route(f"{_LOCUS}/participant/decline", decline, methods=["PUT"]),
     Route(f"{_LOCUS}/participant/alert", alert, methods=["PUT"]),

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlsplit
 
 from ...core.auth import AccessToken
 from ...core.state import Backend, EmulatorState
@@ -26,7 +25,7 @@ from ..u2c.models import service_url
 from . import errors as codes
 from .captcha import Captcha, CaptchaGuard, Key
 from .errors import WbxAppApiError
-from .rooms import MeetingRoom, RoomDirectory
+from .rooms import MeetingRoom, RoomDirectory, https_host
 from .tokens import PermissionTokens
 
 #: Path of the meeting-info service (the catalog's ``webex-appapi-service``).
@@ -224,10 +223,12 @@ class MeetingInfoBackend(Backend):
             "owner": room.host_uuid,
             "hostId": room.host_uuid,
             "permissionToken": token.token,
-            "locusClusterUrl": urlsplit(self.state.base_url).netloc,
             "supportVoIP": True,
             "video": {"supportHDV": True, "supportHQV": True},
         }
+        cluster = https_host(self.state.base_url)
+        if cluster is not None:
+            info["locusClusterUrl"] = cluster
         if room.conversation_url:
             info["conversationUrl"] = room.conversation_url
         if room.locus_id is not None:

@@ -13,6 +13,7 @@ import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from ...core.errors import BadRequestError, NotFoundError
 from ...core.ids import new_uuid
@@ -84,6 +85,17 @@ class MeetingRoom:
             "tokenTtl": self.token_ttl,
             "personal": self.personal,
         }
+
+
+def https_host(base_url: str) -> str | None:
+    """``host:port`` of the emulator when it serves HTTPS, else None.
+
+    The SDK turns ``locusClusterUrl`` and ``info.webExSite`` into ``https://`` URLs
+    whatever scheme the catalog uses, so a plain-HTTP emulator must not advertise them
+    (the SDK then uses the catalog's ``locus`` and ``webex-appapi-service`` URLs).
+    """
+    parts = urlsplit(base_url)
+    return parts.netloc if parts.scheme == "https" else None
 
 
 def normalize_sip(value: str) -> str:

@@ -1,0 +1,1 @@
+"""Client logs: the three-phase log upload the SDK runs after meetings."""
