@@ -684,17 +684,20 @@ class Meeting(MeetingControls, EventEmitter):
         current = self.locus_info.self_state
         if current is None or self.lifecycle is MeetingLifecycle.REMOVED:
             return
-        device = current.joined_with or {}
-        if current.is_user_unadmitted:
+        # Only this device's entry counts: the same user may be in the meeting elsewhere.
+        device = current.joined_with
+        if device is not None and current.is_user_unadmitted:
             self._set_lifecycle(MeetingLifecycle.IN_LOBBY)
-        elif current.state == "JOINED" and device.get("state", "JOINED") == "JOINED":
+        elif device is not None and current.state == "JOINED" and device.get("state") == "JOINED":
             if self.lifecycle is not MeetingLifecycle.LEAVING:
                 self._set_lifecycle(MeetingLifecycle.JOINED)
         elif self.lifecycle in (
             MeetingLifecycle.IN_LOBBY,
             MeetingLifecycle.JOINED,
             MeetingLifecycle.LEAVING,
-        ) and (current.state in ("LEFT", "DECLINED") or device.get("state") == "LEFT"):
+        ) and (
+            device is None or current.state in ("LEFT", "DECLINED") or device.get("state") == "LEFT"
+        ):
             self._keep_alive.stop()
             self._set_lifecycle(MeetingLifecycle.LEFT)
 
