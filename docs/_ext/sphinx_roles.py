@@ -20,7 +20,9 @@ from typing import Any
 import griffe
 
 _ROLE = re.compile(r":(?:py:)?(?:class|meth|func|mod|attr|data|exc|obj|const):`(~?)([^`]+)`")
-_PYTHON_START = re.compile(r"^\s*(?:import |from \S+ import |await |async |def |class \w+[(:]|with |print\(|>>> |\w+(?:\.\w+)* = )")
+_PYTHON_START = re.compile(
+    r"^\s*(?:import |from \S+ import |await |async |def |class \w+[(:]|with |print\(|>>> |\w+(?:\.\w+)* = )"
+)
 
 
 def _role(match: re.Match[str]) -> str:

@@ -85,8 +85,8 @@ async def test_personal_room_by_user_and_org(emu: ThreadedEmulator, guest: User)
     assert response.status_code == 200, response.text
     info = response.json()
     assert info["owner"] == owner_uuid
-    assert info["sipUrl"] == "pmr.owner@emulator.webex.com"
-    again = await guest.lookup(emu, sipUrl="pmr.owner@emulator.webex.com")
+    assert info["sipUrl"] == "pmr.owner@meetings.emulator.webex.com"
+    again = await guest.lookup(emu, sipUrl="pmr.owner@meetings.emulator.webex.com")
     assert again.json()["meetingNumber"] == info["meetingNumber"]
     wrong_org = await guest.lookup(
         emu, userId=owner_uuid, orgId="00000000-0000-0000-0000-000000000000"

@@ -73,13 +73,6 @@ class Recorder:
                 await self._changed.wait()
 
 
-async def eventually(predicate: Callable[[], bool], timeout: float = WAIT) -> None:
-    """Poll ``predicate`` until it holds (for state not announced by an event)."""
-    async with asyncio.timeout(timeout):
-        while not predicate():
-            await asyncio.sleep(0.02)
-
-
 def statuses(meeting: Meeting) -> dict[str, str]:
     """Member name → status value."""
     return {

@@ -17,7 +17,7 @@ from webex_meetings.meetings import (
     ReclaimHostEmptyWrongKeyError,
 )
 
-from ._meetings import Recorder, eventually, registered, statuses
+from ._meetings import Recorder, registered, statuses
 
 
 def member_named(meeting: Meeting, name: str) -> dict[str, Any]:
@@ -106,7 +106,8 @@ async def test_recording_controls(emulator: Emulator, connect: Callable[..., Web
         "meeting:recording:resumed",
         "meeting:recording:stopped",
     ]
-    assert meeting.recording is not None and meeting.recording["state"] == "idle"
+    assert meeting.recording is not None
+    assert meeting.recording["state"] == "idle"
 
 
 async def test_members_invite_mute_remove_and_phone_invites(
@@ -149,11 +150,12 @@ async def test_transfer_and_reclaim_host_then_end_for_all(
     await hosts.until(lambda: statuses(meeting).get("Bob") == "IN_MEETING")
 
     await meeting.transfer(bob)
-    await eventually(lambda: not meeting.moderator)
+    await roles.until(lambda: not meeting.moderator)
     assert "MODERATOR" not in meeting.roles
     assert roles.payloads("meeting:self:rolesChanged")
     bob_member = meeting.members.members_collection.get(bob)
-    assert bob_member is not None and bob_member.is_host
+    assert bob_member is not None
+    assert bob_member.is_host
 
     self_id = str(meeting.self_id)
     wrong = [{"type": "MODERATOR", "hasRole": True, "hostKey": "000000"}]
@@ -162,7 +164,7 @@ async def test_transfer_and_reclaim_host_then_end_for_all(
     assert info.value.code == 13
     right = [{"type": "MODERATOR", "hasRole": True, "hostKey": room["hostKey"]}]
     await meeting.members.assign_roles(self_id, right)
-    await eventually(lambda: bool(meeting.moderator))
+    await roles.until(lambda: bool(meeting.moderator))
     assert "MODERATOR" in meeting.roles
 
     await meeting.end_meeting_for_all()

@@ -59,7 +59,9 @@ async def test_join_by_sip_url_roster_and_leave(
         MeetingLifecycle.JOINED,
     ]
     me = meeting.members.members_collection.get(str(meeting.self_id))
-    assert me is not None and me.is_self and me.is_in_meeting
+    assert me is not None
+    assert me.is_self
+    assert me.is_in_meeting
 
     # Simulated attendees come and go; the roster follows over Mercury.
     alice = await emulator.add_participant(room["meetingId"], name="Alice")

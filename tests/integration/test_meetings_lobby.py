@@ -59,13 +59,15 @@ async def test_emulator_admission_and_lobby_members(
     await meeting.join()
     assert meeting.lifecycle is MeetingLifecycle.IN_LOBBY
     me = meeting.members.members_collection.get(str(meeting.self_id))
-    assert me is not None and me.is_in_lobby
+    assert me is not None
+    assert me.is_in_lobby
 
     await emulator.admit_participant(room["meetingId"], str(meeting.self_id))
 
     assert await meeting.wait_for_lifecycle(MeetingLifecycle.JOINED, timeout=10)
     me = meeting.members.members_collection.get(str(meeting.self_id))
-    assert me is not None and me.is_in_meeting
+    assert me is not None
+    assert me.is_in_meeting
 
 
 async def test_host_pin_intent(emulator: Emulator, connect: Callable[..., Webex]) -> None:

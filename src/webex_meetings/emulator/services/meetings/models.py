@@ -17,8 +17,10 @@ from ..rest.spec import schema_validator
 from ..rest.synth import synthesize
 from ..webhooks.models import WebhooksBackend
 
-#: Site of every emulated meeting.
-SITE_URL = "emulator.webex.com"
+#: Site of every emulated meeting. Four labels on purpose: the JS SDK sends the meeting-info
+#: lookup of a SIP address whose domain has exactly three labels straight to that host,
+#: which would bypass the emulator.
+SITE_URL = "meetings.emulator.webex.com"
 
 #: Body fields copied onto the meeting as given (they mean the same in the response).
 _COPIED = (
