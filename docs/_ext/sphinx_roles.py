@@ -20,8 +20,10 @@ from typing import Any
 import griffe
 
 _ROLE = re.compile(r":(?:py:)?(?:class|meth|func|mod|attr|data|exc|obj|const):`(~?)([^`]+)`")
+# A literal block is highlighted as Python when one of its lines starts like Python code.
 _PYTHON_START = re.compile(
-    r"^\s*(?:import |from \S+ import |await |async |def |class \w+[(:]|with |print\(|>>> |\w+(?:\.\w+)* = )"
+    r"^\s*(?:import |from \S+ import |await |async |def |class \w+[(:]|with |print\("
+    r"|>>> |\w+(?:\.\w+)* = )"
 )
 
 

@@ -4,6 +4,8 @@ Start with :meth:`Webex.init`; point it at the built-in emulator with
 ``config={"services": {"discovery": {"u2c": emulator.u2c_url}}}``.
 """
 
+import typing as _typing
+
 from webex_meetings import scopes
 from webex_meetings._client import Webex
 from webex_meetings._config import WebexConfig
@@ -61,6 +63,31 @@ from webex_meetings.storage import (
     StorageBinding,
 )
 
+if _typing.TYPE_CHECKING:
+    from webex_meetings.meetings import (
+        CaptchaError,
+        DestinationType,
+        IntentToJoinError,
+        JoinMeetingError,
+        Meeting,
+        MeetingEvents,
+        MeetingLifecycle,
+        MeetingNotActiveError,
+        MeetingPermissionError,
+        MeetingRemovedReason,
+        Meetings,
+        MeetingsError,
+        Member,
+        Members,
+        MembersEvents,
+        NoMeetingInfoError,
+        ParameterError,
+        PasswordError,
+        PasswordStatus,
+        SpaceIDDeprecatedError,
+        UserNotJoinedError,
+    )
+
 __all__ = [
     "EVENTS",
     "NOT_GIVEN",
@@ -72,37 +99,57 @@ __all__ = [
     "AuthenticationError",
     "BadGatewayError",
     "BadRequestError",
+    "CaptchaError",
     "ConfigError",
     "ConflictError",
     "CredentialsError",
+    "DestinationType",
     "DeviceError",
     "DomainNotAllowedError",
     "EventEmitter",
     "Events",
     "GatewayTimeoutError",
+    "IntentToJoinError",
     "InternalServerError",
     "InvalidClientError",
     "InvalidGrantError",
     "InvalidRequestError",
     "InvalidScopeError",
+    "JoinMeetingError",
     "JsonFileStoreAdapter",
     "LockedError",
+    "Meeting",
+    "MeetingEvents",
+    "MeetingLifecycle",
+    "MeetingNotActiveError",
+    "MeetingPermissionError",
+    "MeetingRemovedReason",
     "MeetingRuleError",
+    "Meetings",
+    "MeetingsError",
+    "Member",
+    "Members",
+    "MembersEvents",
     "MemoryStoreAdapter",
     "MercuryConnectTimeoutError",
     "MercuryConnectionClosed",
     "MercuryError",
     "MercuryQueueFullError",
+    "NoMeetingInfoError",
     "NotFoundError",
     "NotGiven",
     "OAuthError",
     "OperationScopes",
+    "ParameterError",
+    "PasswordError",
+    "PasswordStatus",
     "PermissionDeniedError",
     "RateLimitError",
     "ServerError",
     "ServiceCatalogError",
     "ServiceNotFoundError",
     "ServiceUnavailableError",
+    "SpaceIDDeprecatedError",
     "SqliteStoreAdapter",
     "StorageAdapter",
     "StorageBinding",
@@ -112,6 +159,7 @@ __all__ = [
     "Token",
     "UnauthorizedClientError",
     "UnsupportedGrantTypeError",
+    "UserNotJoinedError",
     "Webex",
     "WebexConfig",
     "WebexError",
@@ -119,3 +167,44 @@ __all__ = [
     "required_scopes",
     "scopes",
 ]
+
+# The meetings plugin is imported on first use, so ``import webex_meetings`` stays fast.
+_MEETINGS_EXPORTS = frozenset(
+    {
+        "CaptchaError",
+        "DestinationType",
+        "IntentToJoinError",
+        "JoinMeetingError",
+        "Meeting",
+        "MeetingEvents",
+        "MeetingLifecycle",
+        "MeetingNotActiveError",
+        "MeetingPermissionError",
+        "MeetingRemovedReason",
+        "Meetings",
+        "MeetingsError",
+        "Member",
+        "Members",
+        "MembersEvents",
+        "NoMeetingInfoError",
+        "ParameterError",
+        "PasswordError",
+        "PasswordStatus",
+        "SpaceIDDeprecatedError",
+        "UserNotJoinedError",
+    }
+)
+
+
+def __getattr__(name: str) -> _typing.Any:
+    if name in _MEETINGS_EXPORTS:
+        from webex_meetings import meetings
+
+        value = getattr(meetings, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | _MEETINGS_EXPORTS)

@@ -23,6 +23,7 @@ from webex_meetings._config import WebexConfig
 from webex_meetings._events import EventEmitter, Events
 from webex_meetings._exceptions import CredentialsError
 from webex_meetings._http import NOT_GIVEN, NotGiven, RequestOptions, RetryPolicy, WebexAuth
+from webex_meetings._http._pool import PooledTransport
 from webex_meetings._http._transport import TrackingIds, Transport
 from webex_meetings._logging import get_logger, register_secret, setup_logging
 from webex_meetings._version import __version__
@@ -148,12 +149,17 @@ class Webex(EventEmitter):
         owns_client = http_client is None
         # REST goes through http.proxy only; defaultMercuryOptions.proxy is the
         # websocket's (as the JS agent is), so a proxy applies where it was configured.
+        # Every slot of the transport keeps its connection alive between requests.
+        limits = httpx.Limits(
+            max_connections=http.max_concurrency, max_keepalive_connections=http.max_concurrency
+        )
         client = http_client or httpx.AsyncClient(
             timeout=http.timeout,
             verify=http.verify,
             proxy=http.proxy,
             follow_redirects=False,
-            limits=httpx.Limits(max_connections=http.max_concurrency),
+            limits=limits,
+            transport=PooledTransport(verify=http.verify, limits=limits),
         )
         self.transport = Transport(
             client=client,

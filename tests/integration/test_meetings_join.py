@@ -195,3 +195,26 @@ async def test_close_stops_every_meeting_task(
     assert all(task.done() for task in before)
     names = {t.get_name() for t in asyncio.all_tasks() if not t.done()}
     assert not names & {"meeting-keep-alive", "locus-sync", "meetings-sync", "mercury-runner"}
+
+
+async def test_register_finds_the_preferred_site_and_unified_toggle(
+    emulator: Emulator, connect: Callable[..., Webex]
+) -> None:
+    webex = await registered(emulator, connect)
+    meetings = webex.meetings
+    assert meetings.preferred_webex_site
+    assert meetings.meeting_info.preferred_webex_site == meetings.preferred_webex_site
+    assert await emulator.requests(method="GET", path="*/meetingPreferences")
+
+    assert meetings.config.experimental.enable_unified_meetings is True
+    meetings.toggle_unified_meetings("no")  # type: ignore[arg-type]  # ignored, as in JS
+    assert webex.config.meetings.experimental.enable_unified_meetings is True
+    meetings._toggle_unified_meetings(False)
+    assert meetings.config.experimental.enable_unified_meetings is False
+    meetings.toggle_adhoc_meetings(False)
+    assert webex.config.meetings.experimental.enable_adhoc_meetings is False
+
+    # Without unified meetings a space id is its conversation, not error 30105.
+    space = await webex.rooms.create(title="Old style")
+    meeting = await meetings.create(space.id)
+    assert meeting.destination_type is DestinationType.CONVERSATION_URL

@@ -156,3 +156,24 @@ async def test_unknown_locus_event_creates_a_meeting(
     assert payload["type"] == "JOIN"
     assert payload["meeting"].locus_url == locus["url"]
     assert "Host" in statuses(payload["meeting"])
+
+
+async def test_reconnect_resyncs_meetings(
+    emulator: Emulator, connect: Callable[..., Webex]
+) -> None:
+    room = await emulator.create_meeting_room()
+    bot = await registered(emulator, connect)
+    removed = Recorder(bot.meetings, "meeting:removed")
+    meeting = await bot.meetings.create(room["sipUrl"])
+    await meeting.join()
+    await emulator.locus_faults(drop_next=1)
+    await emulator.end_meeting_for_all(room["meetingId"])  # lost with the connection
+    assert meeting.lifecycle is MeetingLifecycle.JOINED
+
+    await emulator.drop_mercury(device_url=bot.internal.device.url)
+
+    await removed.until(lambda: bool(removed.payloads("meeting:removed")))
+    assert removed.payloads("meeting:removed") == [
+        {"meetingId": meeting.id, "reason": MeetingRemovedReason.NO_MEETINGS_TO_SYNC}
+    ]
+    assert await emulator.requests(method="GET", path="*/locus/api/v1/loci")

@@ -1,9 +1,10 @@
 """Mercury and the WDM device under forced faults, against the emulator over real sockets.
 
-Covers mercury.md §5-§7 and device.md §3: socket drops with every reconnectable close
-code, pong timeouts, fatal and re-auth close codes, device expiry and refused connection
-attempts. Backoff and keep-alive timings are shrunk through config so each test takes
-well under a few seconds; waits are bounded by timeouts, never asserted as durations.
+Keep-alive, close codes, reconnect and the device refresh: socket drops with every
+reconnectable close code, pong timeouts, fatal and re-auth close codes, device expiry
+and refused connection attempts. Backoff and keep-alive timings are shrunk through
+config so each test takes well under a few seconds; waits are bounded by timeouts,
+never asserted as durations.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from .conftest import refreshable
 WAIT = 10.0
 """Upper bound of any single wait; generous for a loaded 2-core machine."""
 
-# Close codes after which the client must reconnect (mercury.md §6.3), with reasons.
+# Close codes after which an established client must reconnect, with reasons.
 RECONNECTABLE: list[tuple[int, str]] = [
     (1006, ""),
     (1001, "going away"),

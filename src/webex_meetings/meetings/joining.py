@@ -101,6 +101,9 @@ class MeetingJoinLeave(EventEmitter):
         def _update_lifecycle_from_self(self) -> None:
             """Provided by ``Meeting``."""
 
+        def _remove(self, reason: MeetingRemovedReason | str) -> None:
+            """Provided by ``Meeting``."""
+
     def is_joined(self) -> bool:
         """True when Locus shows self ``JOINED`` (in the meeting, not in the lobby)."""
         return self.state == "JOINED" and not self.is_user_unadmitted
@@ -280,7 +283,7 @@ class MeetingJoinLeave(EventEmitter):
         if self.lifecycle is MeetingLifecycle.LEAVING:
             self._set_lifecycle(MeetingLifecycle.LEFT)
         if self.guest:  # JS destroys guests' meetings at once (a no-op if already removed)
-            self._meetings._destroy(self, reason or MeetingRemovedReason.CLIENT_LEAVE_REQUEST)
+            self._remove(reason or MeetingRemovedReason.CLIENT_LEAVE_REQUEST)
         return result
 
     async def decline(self, reason: str | None = None) -> Any:

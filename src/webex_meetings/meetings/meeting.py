@@ -314,6 +314,10 @@ class Meeting(MeetingInfoAccess, MeetingJoinLeave, MeetingControls):
     def _on_locus_removed(self, reason: MeetingRemovedReason) -> None:
         if self.locus_info.removal_should_leave:
             self._meetings._spawn(self._leave_quietly(), name="meeting-partner-left-leave")
+        self._remove(reason)
+
+    def _remove(self, reason: MeetingRemovedReason | str) -> None:
+        """Remove this meeting from ``webex.meetings`` (no-op if already removed)."""
         self._meetings._destroy(self, reason)
 
     async def _leave_quietly(self) -> None:

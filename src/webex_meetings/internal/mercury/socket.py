@@ -8,6 +8,11 @@ Handshake (mercury.md §1-3), all within ``config.mercury.connect_timeout``:
 3. wait for the first non-pong frame, which must be ``mercury.buffer_state`` (or
    ``mercury.registration_status``); it is acked like every frame with an ``id``.
 
+After the handshake every frame with an ``id`` is still acked, but the acks of frames
+that arrived together leave together: they are queued while the receive loop works
+through what is buffered and written with one transport write when it next waits
+(one syscall and one TLS record per burst instead of per ack).
+
 A close during the handshake raises :class:`MercuryConnectionClosed`; no buffer state in
 time raises :class:`MercuryConnectTimeoutError`. :func:`classify_close` turns a close
 code into what the outer loop must do (reconnect, refresh the device or the token, or
@@ -374,21 +379,26 @@ class MercurySocket:
             self._ack_flush = asyncio.get_running_loop().create_task(self._flush_acks())
 
     async def _flush_acks(self) -> None:
-        ws = self._ws
-        assert ws is not None
         try:
             while self._acks:  # acks queued during a slow write go out in the next round
                 batch, self._acks = self._acks, []
-                if _CAN_BATCH:
-                    await _send_texts(ws, batch)
-                else:  # pragma: no cover - websockets without send_context
-                    for ack in batch:
-                        await ws.send(ack, text=True)
+                await self._write_acks(batch)
         except ConnectionClosed:
             pass  # the next recv() reports the close
+        except Exception:  # never expected; the receive loop carries on either way
+            logger.exception("mercury: could not send acks")
         finally:
             self._acks = []
             self._ack_flush = None
+
+    async def _write_acks(self, batch: list[bytes]) -> None:
+        ws = self._ws
+        assert ws is not None
+        if _CAN_BATCH:
+            await _send_texts(ws, batch)
+        else:  # pragma: no cover - websockets without send_context
+            for ack in batch:
+                await ws.send(ack, text=True)
 
     def _check_sequence(self, number: Any) -> None:
         if not isinstance(number, int) or isinstance(number, bool):
@@ -454,6 +464,10 @@ class MercurySocket:
         if self._local_close is None:
             self._local_close = (code, reason)
         if self._ws is not None:
+            if self._acks:  # acks still queued leave before the close frame
+                batch, self._acks = self._acks, []
+                with contextlib.suppress(ConnectionClosed):
+                    await self._write_acks(batch)
             await self._ws.close(code, reason)
 
     async def _abort(self) -> None:

@@ -1,0 +1,392 @@
+"""The emulated media server behind Locus ``PUT <self>/media`` (roap.md).
+
+It is the :class:`~..locus.media.MediaProvider` of every emulator. A join gets a media
+session (``mediaId``) and, when its body carries a TURN discovery request, the response;
+ROAP messages then go through :class:`~.roap.RoapSession` and, for an OFFER, into an
+aiortc peer connection (:mod:`.engine`, loaded on the first OFFER).
+
+Replies go where the client asked: inside the HTTP response (``remoteSdp``) when the
+message has ``includeAnswerInHttpResponse``, else as a Mercury ``locus.message.roap``
+event to the device, sent right after the response.
+
+TURN discovery: the server has no TURN relay. On loopback (the usual case) the response
+carries no ``x-cisco-turn-*`` headers, so the client carries on without TURN, as it
+should for a peer on the same machine; otherwise (or with ``turn="always"``) they point
+at the emulator's host, port 443, where nothing relays.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import ipaddress
+import json
+from collections.abc import Callable, Mapping
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from ...core.ids import new_uuid
+from ...core.state import EmulatorState
+from ..locus import errors
+from ..locus.media import MediaRequest
+from ..locus.model import DeviceSession, Locus, Participant
+from ..mercury.models import MercuryHub
+from .models import DeviceMedia, FaultKind, MediaBackend, SessionState, TurnMode
+from .roap import (
+    NO_OK_IN_TRANSACTION,
+    SERVER_TIE_BREAKER,
+    ErrorType,
+    MessageType,
+    OfferVerdict,
+    RoapFormatError,
+    RoapMessage,
+    error,
+    message,
+)
+from .sdp import ice_ufrag, media_lines, reverse, with_origin, without_candidates
+
+if TYPE_CHECKING:
+    from .engine import PeerSession
+
+#: The ``o=`` username of answers: clients store it as the media server type.
+MEDIA_SERVER_NAME = "linus"
+_CONNECTION_STATES = {
+    "connected": SessionState.CONNECTED,
+    "failed": SessionState.FAILED,
+    "closed": SessionState.CLOSED,
+}
+
+Commit = Callable[[Locus, str | None], object]
+
+
+def remote_sdp(body: Mapping[str, Any]) -> str:
+    """``remoteSdp`` is a JSON string holding JSON (roap.md §2)."""
+    return json.dumps(body, separators=(",", ":"))
+
+
+def _join_roap(join: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    medias = join.get("localMedias")
+    first = medias[0] if isinstance(medias, list) and medias else None
+    raw = first.get("localSdp") if isinstance(first, dict) else None
+    try:
+        decoded = json.loads(raw) if isinstance(raw, str) else None
+    except ValueError:
+        return None
+    roap = decoded.get("roapMessage") if isinstance(decoded, dict) else None
+    return roap if isinstance(roap, dict) else None
+
+
+class MediaServer:
+    """Media sessions for joined devices; answers ROAP over HTTP or Mercury."""
+
+    def __init__(self, state: EmulatorState, commit: Commit) -> None:
+        """Bind the server to the emulator state and to Locus's commit (delta push)."""
+        self.state = state
+        self._commit = commit
+        self._modules: dict[str, ModuleType] = {}
+
+    @property
+    def backend(self) -> MediaBackend:
+        """The sessions and per-meeting settings."""
+        return self.state.backend(MediaBackend)
+
+    @property
+    def host(self) -> str:
+        """The address media is served on: the host of the emulator's base URL."""
+        host = urlsplit(self.state.base_url).hostname or "127.0.0.1"
+        return "127.0.0.1" if host == "localhost" else host
+
+    def _loopback(self) -> bool:
+        try:
+            return ipaddress.ip_address(self.host).is_loopback
+        except ValueError:
+            return False
+
+    async def module(self, name: str) -> ModuleType:
+        """Import ``engine`` or ``tracks`` once, off the event loop (aiortc is heavy)."""
+        found = self._modules.get(name)
+        if found is None:
+            found = await asyncio.to_thread(importlib.import_module, f"{__package__}.{name}")
+            self._modules[name] = found
+        return found
+
+    # --- the MediaProvider seam ------------------------------------------------------
+
+    def open(
+        self, locus: Locus, participant: Participant, device: DeviceSession, join: Mapping[str, Any]
+    ) -> list[dict[str, Any]]:
+        """Open a media session; answer a TURN discovery request riding on the join."""
+        session = self._new_session(locus, participant, device, new_uuid())
+        entry: dict[str, Any] = {"mediaId": session.media_id, "type": "SDP"}
+        raw = _join_roap(join)
+        if raw is not None and raw.get("messageType") == MessageType.TURN_DISCOVERY_REQUEST:
+            entry["remoteSdp"] = remote_sdp({"roapMessage": self._turn_response(session)})
+        return [entry]
+
+    async def roap(self, request: MediaRequest) -> list[dict[str, Any]]:
+        """Handle one client ROAP message; returns the response's ``mediaConnections``.
+
+        Raises:
+            LocusError: 400 for an unreadable message or an unknown ``mediaId``.
+        """
+        try:
+            received = RoapMessage.parse(request.message)
+        except RoapFormatError as exc:
+            raise errors.bad_request(str(exc)) from None
+        session = self._session_for(request)
+        async with session.lock:
+            reply = await self._handle(session, received)
+        entry: dict[str, Any] = {"mediaId": session.media_id, "type": "SDP"}
+        to_http = received.reply_in_http and received.type in (
+            MessageType.OFFER,
+            MessageType.TURN_DISCOVERY_REQUEST,
+        )
+        if reply is not None and to_http:
+            entry["remoteSdp"] = remote_sdp({"roapMessage": reply})
+            return [entry]
+        if reply is not None:
+            # After the HTTP response, as Locus relays the media server's reply.
+            asyncio.get_running_loop().call_soon(
+                self.publish, session.device, request.correlation_id, reply
+            )
+        participant = request.participant
+        entry["remoteSdp"] = remote_sdp(
+            {
+                "audioMuted": participant.local_audio_muted,
+                "videoMuted": participant.local_video_muted,
+                "csis": [],
+                "dtmfReceiveSupported": True,
+                "type": "SDP",
+            }
+        )
+        return [entry]
+
+    def close(self, locus: Locus, participant: Participant, device: DeviceSession) -> None:
+        """Close the device's media session (it left)."""
+        session = self.backend.sessions.pop(device.call_leg_id, None)
+        if session is not None:
+            self.backend.retire(session)
+
+    # --- sessions ---------------------------------------------------------------------
+
+    def _new_session(
+        self, locus: Locus, participant: Participant, device: DeviceSession, media_id: str
+    ) -> DeviceMedia:
+        backend = self.backend
+        old = backend.sessions.get(device.call_leg_id)
+        if old is not None:
+            backend.retire(old)
+        session = DeviceMedia(
+            locus=locus,
+            participant=participant,
+            device=device,
+            media_id=media_id,
+            meeting=backend.meeting(locus.room.id),
+        )
+        backend.sessions[device.call_leg_id] = session
+        return session
+
+    def _session_for(self, request: MediaRequest) -> DeviceMedia:
+        current = self.backend.sessions.get(request.device.call_leg_id)
+        if request.media_id == "" or current is None:
+            # "" asks for a new media session (a reconnection, roap.md §2).
+            media_id = request.media_id or new_uuid()
+            return self._new_session(request.locus, request.participant, request.device, media_id)
+        if current.media_id != request.media_id:
+            raise errors.bad_request(f"Unknown mediaId {request.media_id!r}.")
+        return current
+
+    def publish(self, device: DeviceSession, correlation_id: str, reply: dict[str, Any]) -> None:
+        """Send a ROAP message to the device as Mercury ``locus.message.roap``."""
+        if device.wdm_uuid is None:
+            return
+        data = {"eventType": "locus.message.roap", "correlationId": correlation_id}
+        self.state.backend(MercuryHub).publish_to_device(device.wdm_uuid, {**data, "message": reply})
+
+    # --- ROAP -------------------------------------------------------------------------
+
+    async def _handle(self, session: DeviceMedia, received: RoapMessage) -> dict[str, Any] | None:
+        roap = session.roap
+        if received.type == MessageType.TURN_DISCOVERY_REQUEST:
+            return self._turn_response(session)
+        if received.type == MessageType.OFFER:
+            return await self._offer(session, received)
+        if received.type == MessageType.ANSWER:
+            pending = roap.on_answer(received)
+            if pending is None or session.peer is None:
+                return error(received.seq, ErrorType.INVALID_STATE, "No offer awaits an answer.")
+            engine = await self.module("engine")
+            try:
+                await session.peer.accept_answer(pending.sdp, received.sdp or "")
+            except engine.SDP_ERRORS as exc:
+                return error(received.seq, ErrorType.FAILED, f"Answer not applied: {exc}")
+            return message(MessageType.OK, received.seq)
+        if received.type == MessageType.OK:
+            if roap.on_ok(received):
+                return None
+            return error(received.seq, ErrorType.INVALID_STATE, "No transaction to confirm.")
+        if received.type == MessageType.ERROR:
+            roap.on_error(received)
+            return None
+        raise errors.bad_request(f"A client does not send {received.type}.")
+
+    def _turn_response(self, session: DeviceMedia) -> dict[str, Any]:
+        meeting = session.meeting
+        headers = []
+        if meeting.turn == TurnMode.ALWAYS or (
+            meeting.turn == TurnMode.AUTO and not self._loopback()
+        ):
+            host = f"[{self.host}]" if ":" in self.host else self.host
+            headers = [
+                f"x-cisco-turn-url=turns:{host}:443?transport=tcp",
+                "x-cisco-turn-username=emulator",
+                f"x-cisco-turn-password={meeting.turn_password}",
+            ]
+        # The seq travels as a string here, as the real service sends it.
+        return message(
+            MessageType.TURN_DISCOVERY_RESPONSE, "0", headers=[*headers, NO_OK_IN_TRANSACTION]
+        )
+
+    async def _offer(self, session: DeviceMedia, offer: RoapMessage) -> dict[str, Any] | None:
+        verdict, reply = session.roap.on_offer(offer)
+        if verdict != OfferVerdict.ANSWER:
+            return reply
+        fault = session.meeting.take_fault()
+        if fault == FaultKind.ANSWER_TIMEOUT:
+            session.state = SessionState.UNANSWERED
+            return None
+        engine = await self.module("engine")
+        sdp = offer.sdp or ""
+        ufrag = ice_ufrag(sdp)
+        if session.peer is not None and session.ufrag != ufrag:
+            # A new ICE agent on the client: a new peer connection here too.
+            self.backend.spawn(session.peer.close())
+            session.peer = None
+        if session.peer is None:
+            session.peer = engine.PeerSession((self.host,), self._on_state_of(session))
+        peer: PeerSession = session.peer
+        meeting = session.meeting
+        try:
+            answer = await peer.answer(
+                sdp, lambda: meeting.speaker, video=meeting.video, share=meeting.share
+            )
+        except engine.SDP_ERRORS as exc:
+            session.peer = None
+            self.backend.spawn(peer.close())
+            session.state = SessionState.FAILED
+            return error(offer.seq, ErrorType.FAILED, f"Offer not applied: {exc}")
+        session.ufrag = ufrag
+        session.lines = media_lines(answer)
+        if fault == FaultKind.ICE_FAILURE:
+            # No candidate to reach, and nobody answering behind it either.
+            answer = without_candidates(answer)
+            session.peer = None
+            await peer.close()
+            session.state = SessionState.FAILED
+        elif session.state != SessionState.CONNECTED:
+            session.state = SessionState.CONNECTING
+        headers = [NO_OK_IN_TRANSACTION] if NO_OK_IN_TRANSACTION in offer.headers else None
+        reply = message(
+            MessageType.ANSWER,
+            offer.seq,
+            sdps=[with_origin(answer, MEDIA_SERVER_NAME)],
+            headers=headers,
+        )
+        session.roap.answered(offer, reply)
+        self._render_sessions(session)
+        return reply
+
+    # --- connection state and Locus ---------------------------------------------------
+
+    def _on_state_of(self, session: DeviceMedia) -> Callable[[PeerSession, str], None]:
+        def on_state(peer: PeerSession, state: str) -> None:
+            live = self.backend.sessions.get(session.device.call_leg_id) is session
+            if not live or session.peer is not peer:
+                return  # a replaced or retired connection
+            session.state = _CONNECTION_STATES.get(state, SessionState.CONNECTING)
+            self._render_sessions(session)
+            self.commit(session)
+
+        return on_state
+
+    def _render_sessions(self, session: DeviceMedia) -> None:
+        """Write ``devices[].mediaSessions`` of the session's device (locus.md §2.6.1)."""
+        state = "active" if session.state == SessionState.CONNECTED else "inactive"
+        session.device.media_sessions = [
+            {
+                "mediaType": line.kind,
+                "mediaContent": line.content,
+                "direction": reverse(line.direction),
+                "state": state,
+            }
+            for line in session.lines
+        ]
+
+    def commit(self, session: DeviceMedia) -> None:
+        """Push the session's Locus change, while its device is still in the meeting."""
+        if session.device.joined and session.locus.active:
+            self._commit(session.locus, "locus.participant_updated")
+
+    def drop(self, locus: Locus) -> int:
+        """Lose every live media connection of a meeting; returns how many."""
+        dropped = 0
+        for session in self.backend.of_locus(locus):
+            if session.peer is None:
+                continue
+            peer, session.peer = session.peer, None
+            self.backend.spawn(peer.close())
+            session.state = SessionState.CLOSED
+            self._render_sessions(session)
+            dropped += 1
+        if dropped:
+            self._commit(locus, "locus.participant_updated")
+        return dropped
+
+    async def server_offer(self, locus: Locus, tie_breaker: int | None) -> int:
+        """Send a server OFFER over Mercury to every connected device; returns how many.
+
+        Raises:
+            ConflictError: A device still has an unanswered server offer.
+        """
+        sent = 0
+        for session in self.backend.of_locus(locus):
+            peer = session.peer
+            if peer is None or session.state != SessionState.CONNECTED:
+                continue
+            async with session.lock:
+                tie = tie_breaker if tie_breaker is not None else SERVER_TIE_BREAKER
+                sdp = with_origin(await peer.offer(), MEDIA_SERVER_NAME)
+                try:
+                    pending = session.roap.start_offer(tie, sdp)
+                except ValueError as exc:
+                    from ...core.errors import ConflictError
+
+                    raise ConflictError(str(exc)) from None
+            reply = message(MessageType.OFFER, pending.seq, sdps=[sdp], tieBreaker=tie)
+            self.publish(session.device, session.device.correlation_id, reply)
+            sent += 1
+        return sent
+
+    async def sessions_json(self, locus: Locus) -> list[dict[str, Any]]:
+        """Describe every media session of a meeting, for the control API."""
+        out = []
+        for session in self.backend.of_locus(locus):
+            entry: dict[str, Any] = {
+                "participantId": session.participant.id,
+                "deviceUrl": session.device.url,
+                "mediaId": session.media_id,
+                "state": session.state.value,
+                "roapSeq": session.roap.seq,
+                "glare": list(session.roap.glare),
+                "clientErrors": list(session.roap.client_errors),
+                "framesReceived": {},
+                "packetsReceived": {},
+                "bytesReceived": 0,
+                "bytesSent": 0,
+                "speaker": session.meeting.speaker.description,
+            }
+            if session.peer is not None:
+                entry.update(await session.peer.stats())
+            out.append(entry)
+        return out

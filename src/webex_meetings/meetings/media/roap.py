@@ -1,0 +1,216 @@
+"""ROAP messages: the offer/answer envelope Locus carries for media (roap.md §1).
+
+A ROAP message travels as ``roapMessage`` inside the JSON *string* ``localSdp`` of a
+``PUT <selfUrl>/media`` body, and comes back inside the JSON string ``remoteSdp`` of
+``mediaConnections[]`` or as a Mercury ``locus.message.roap`` event. This module holds
+the value object and the (de)serialisation of those two strings; the transaction logic
+lives in :mod:`~webex_meetings.meetings.media.roap_session`.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+__all__ = [
+    "CLIENT_TIE_BREAKER",
+    "HEADER_INCLUDE_ANSWER_IN_HTTP_RESPONSE",
+    "HEADER_NO_OK_IN_TRANSACTION",
+    "ROAP_VERSION",
+    "RoapErrorType",
+    "RoapMessage",
+    "RoapMessageType",
+    "dump_local_sdp",
+    "roap_from_media_connections",
+]
+
+#: ``version`` of every ROAP message the SDK sends.
+ROAP_VERSION: Final = "2"
+#: Client flag: put the reply in the HTTP response rather than only on Mercury.
+HEADER_INCLUDE_ANSWER_IN_HTTP_RESPONSE: Final = "includeAnswerInHttpResponse"
+#: Both directions: the transaction ends without an ``OK``.
+HEADER_NO_OK_IN_TRANSACTION: Final = "noOkInTransaction"
+#: The tie-breaker of client offers; the value the JS SDK's tests show (``0xFFFFFFFE``).
+#: A server offer only wins a glare with ``0xFFFFFFFF``.
+CLIENT_TIE_BREAKER: Final = 0xFFFFFFFE
+
+
+class RoapMessageType(enum.StrEnum):
+    """``messageType`` values (JS ``ROAP.ROAP_TYPES``)."""
+
+    OFFER = "OFFER"
+    ANSWER = "ANSWER"
+    OK = "OK"
+    ERROR = "ERROR"
+    TURN_DISCOVERY_REQUEST = "TURN_DISCOVERY_REQUEST"
+    TURN_DISCOVERY_RESPONSE = "TURN_DISCOVERY_RESPONSE"
+
+
+class RoapErrorType(enum.StrEnum):
+    """``errorType`` values the SDK uses; ``CONFLICT`` and ``DOUBLECONFLICT`` mean glare."""
+
+    CONFLICT = "CONFLICT"
+    DOUBLECONFLICT = "DOUBLECONFLICT"
+    FAILED = "FAILED"
+
+
+def _seq(value: Any) -> int:
+    # Servers may send the sequence as a string ("0").
+    if isinstance(value, bool):
+        raise ValueError("ROAP seq must be a number")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value)
+    raise ValueError(f"ROAP seq must be a number, got {value!r}")
+
+
+@dataclass(frozen=True)
+class RoapMessage:
+    """One ROAP message.
+
+    Attributes:
+        message_type: ``messageType``.
+        seq: transaction sequence number (0 for TURN discovery).
+        sdp: the SDP of an OFFER or ANSWER (``sdps[0]`` on the wire).
+        tie_breaker: glare tie-breaker of an OFFER (unsigned 32-bit).
+        headers: flag and ``key=value`` strings.
+        error_type: ``errorType`` of an ERROR.
+        error_cause: free-text ``errorCause`` of an ERROR.
+        version: always ``"2"``.
+    """
+
+    message_type: RoapMessageType
+    seq: int
+    sdp: str | None = None
+    tie_breaker: int | None = None
+    headers: tuple[str, ...] = field(default_factory=tuple)
+    error_type: str | None = None
+    error_cause: str | None = None
+    version: str = ROAP_VERSION
+
+    def __repr__(self) -> str:
+        # Headers may carry TURN credentials; SDPs are long. Neither goes into a repr.
+        extra = f", error_type={self.error_type!r}" if self.error_type else ""
+        return f"RoapMessage({self.message_type.value}, seq={self.seq}{extra})"
+
+    def has_header(self, name: str) -> bool:
+        """True when ``name`` is one of the flag headers."""
+        return name in self.headers
+
+    def header_value(self, key: str) -> str | None:
+        """The value of a ``key=value`` header, or None."""
+        prefix = f"{key}="
+        for header in self.headers:
+            if header.startswith(prefix):
+                return header[len(prefix) :]
+        return None
+
+    def to_wire(self) -> dict[str, Any]:
+        """The ``roapMessage`` object as the JS SDK builds it."""
+        wire: dict[str, Any] = {"messageType": self.message_type.value, "version": self.version}
+        if self.sdp is not None:
+            wire["sdps"] = [self.sdp]
+        wire["seq"] = self.seq
+        if self.tie_breaker is not None:
+            wire["tieBreaker"] = self.tie_breaker
+        if self.error_type is not None:
+            wire["errorType"] = self.error_type
+        if self.error_cause is not None:
+            wire["errorCause"] = self.error_cause
+        if self.headers:
+            wire["headers"] = list(self.headers)
+        return wire
+
+    @classmethod
+    def from_wire(cls, data: Mapping[str, Any]) -> RoapMessage:
+        """Parse a ``roapMessage`` object (HTTP ``remoteSdp`` or Mercury ``message``).
+
+        Raises:
+            ValueError: the message type or sequence number is missing or invalid.
+        """
+        message_type = RoapMessageType(str(data.get("messageType")))
+        sdps = data.get("sdps")
+        sdp = data.get("sdp")  # some transports flatten sdps[0] to sdp
+        if isinstance(sdps, Sequence) and not isinstance(sdps, str) and sdps:
+            sdp = sdps[0]
+        tie = data.get("tieBreaker")
+        headers = data.get("headers")
+        return cls(
+            message_type=message_type,
+            seq=_seq(data.get("seq")),
+            sdp=sdp if isinstance(sdp, str) else None,
+            tie_breaker=_seq(tie) if tie is not None else None,
+            headers=tuple(str(h) for h in headers) if isinstance(headers, list) else (),
+            error_type=str(data["errorType"]) if data.get("errorType") else None,
+            error_cause=str(data["errorCause"]) if data.get("errorCause") else None,
+            version=str(data.get("version") or ROAP_VERSION),
+        )
+
+    @property
+    def is_glare_error(self) -> bool:
+        """True for an ERROR of type ``CONFLICT`` or ``DOUBLECONFLICT``."""
+        return self.message_type is RoapMessageType.ERROR and self.error_type in (
+            RoapErrorType.CONFLICT,
+            RoapErrorType.DOUBLECONFLICT,
+        )
+
+
+def dump_local_sdp(
+    *,
+    audio_muted: bool | None = None,
+    video_muted: bool | None = None,
+    roap: RoapMessage | None = None,
+    reachability: Mapping[str, Any] | None = None,
+) -> str:
+    """The ``localSdp`` JSON string (Locus wants a string, not an object)."""
+    value: dict[str, Any] = {}
+    if audio_muted is not None:
+        value["audioMuted"] = audio_muted
+    if video_muted is not None:
+        value["videoMuted"] = video_muted
+    if roap is not None:
+        value["roapMessage"] = roap.to_wire()
+    if reachability is not None:
+        value["reachability"] = dict(reachability)
+    return json.dumps(value, separators=(",", ":"))
+
+
+def _remote_sdp(connection: Any) -> dict[str, Any] | None:
+    if not isinstance(connection, Mapping):
+        return None
+    raw = connection.get("remoteSdp")
+    if isinstance(raw, Mapping):  # tolerate an object where a string is expected
+        return dict(raw)
+    if not isinstance(raw, str) or not raw:
+        return None
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def roap_from_media_connections(connections: Any) -> RoapMessage | None:
+    """The ROAP reply in ``mediaConnections[].remoteSdp``, or None.
+
+    The JS SDK keeps the last entry; a ``remoteSdp`` without ``roapMessage`` (Locus had
+    no reply for the HTTP path) yields None.
+    """
+    if not isinstance(connections, list):
+        return None
+    for connection in reversed(connections):
+        remote = _remote_sdp(connection)
+        if remote is None:
+            continue
+        message = remote.get("roapMessage")
+        if isinstance(message, Mapping):
+            try:
+                return RoapMessage.from_wire(message)
+            except ValueError:
+                return None
+        return None
+    return None
