@@ -23,7 +23,7 @@ from webex_meetings._config import WebexConfig
 from webex_meetings._events import EventEmitter, Events
 from webex_meetings._exceptions import CredentialsError
 from webex_meetings._http import NOT_GIVEN, NotGiven, RequestOptions, RetryPolicy, WebexAuth
-from webex_meetings._http._pool import PooledTransport
+from webex_meetings._http._httpclient import CookielessAsyncClient, PooledTransport
 from webex_meetings._http._transport import TrackingIds, Transport
 from webex_meetings._logging import get_logger, register_secret, setup_logging
 from webex_meetings._version import __version__
@@ -153,7 +153,7 @@ class Webex(EventEmitter):
         limits = httpx.Limits(
             max_connections=http.max_concurrency, max_keepalive_connections=http.max_concurrency
         )
-        client = http_client or httpx.AsyncClient(
+        client = http_client or CookielessAsyncClient(
             timeout=http.timeout,
             verify=http.verify,
             proxy=http.proxy,

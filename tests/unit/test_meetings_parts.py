@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+from types import SimpleNamespace
 from typing import Any
 
+import httpx
 import pytest
 
 from webex_meetings.meetings.collection import MeetingCollection, property_name
@@ -139,3 +141,30 @@ def test_collection_lookup_by_js_or_python_names() -> None:
 )
 def test_default_site(body: Any, site: str | None) -> None:
     assert _default_site(body) == site
+
+
+async def test_preferred_site_is_skipped_for_guests_and_failures_are_ignored(
+    make_webex: Any,
+) -> None:
+    answers = {"status": 500}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if answers["status"] == 200:
+            return httpx.Response(200, json={"sites": [{"siteUrl": "acme.webex.com"}]})
+        return httpx.Response(answers["status"], json={"message": "broken"})
+
+    webex, recorder, _ = make_webex(handler)
+    meetings = webex.meetings
+    meetings.me = SimpleNamespace(type="appuser")
+    await meetings._fetch_preferred_site()
+    assert recorder.requests == []
+
+    meetings.me = SimpleNamespace(type="person")
+    await meetings._fetch_preferred_site()  # a 500 is logged, not raised
+    assert meetings.preferred_webex_site == ""
+    assert recorder.requests[-1].url.path.endswith("/meetingPreferences")
+
+    answers["status"] = 200
+    await meetings._fetch_preferred_site()
+    assert meetings.preferred_webex_site == "acme.webex.com"
+    assert meetings.meeting_info.preferred_webex_site == "acme.webex.com"

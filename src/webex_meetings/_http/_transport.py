@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import logging
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -17,6 +18,7 @@ from typing import Any
 
 import httpx
 
+from webex_meetings._backoff import ExponentialBackoff
 from webex_meetings._exceptions import APIConnectionError, APITimeoutError
 from webex_meetings._http._auth import NO_AUTH
 from webex_meetings._http._errors import error_from_response, safe_url
@@ -84,8 +86,14 @@ class Transport:
             "spark-user-agent": spark_user_agent,
             "accept": "application/json",
         }
+        if owns_client:
+            # Our own client sends these by default, which saves merging them into
+            # every request; a caller's client keeps its defaults untouched.
+            client.headers.update(self._headers)
+            self._headers = {}
         self._slots = asyncio.Semaphore(max_concurrency)
         self._timeout = timeout
+        self._default_timeout = httpx.Timeout(timeout)
         self.sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
 
     @property
@@ -105,10 +113,11 @@ class Transport:
             assert options.service is not None
             url = await self._resolve(options.service, options.resource)
         headers = {**self._headers, "trackingid": self.tracking.next(), **options.headers}
-        timeout = self._timeout if options.timeout is NOT_GIVEN else options.timeout
-        extensions: dict[str, Any] = {}
-        if not options.auth:
-            extensions[NO_AUTH] = True
+        timeout = (
+            self._default_timeout
+            if options.timeout is NOT_GIVEN
+            else httpx.Timeout(options.timeout)
+        )
         request = self._client.build_request(
             options.method.upper(),
             url,
@@ -116,8 +125,8 @@ class Transport:
             json=options.json,
             data=options.data,
             headers=headers,
-            timeout=httpx.Timeout(timeout),
-            extensions=extensions,
+            timeout=timeout,
+            extensions=None if options.auth else {NO_AUTH: True},
         )
         return request
 
@@ -133,35 +142,42 @@ class Transport:
         max_retries = (
             self._retry.max_retries if options.max_retries is NOT_GIVEN else options.max_retries
         )
-        backoff = self._retry.new_backoff()
+        backoff: ExponentialBackoff | None = None
         slept = 0.0
         for attempt in itertools.count():
             response: httpx.Response | None = None
             error: httpx.TransportError | None = None
-            started = time.monotonic()
+            # Checked per attempt: formatting the URL for a log line nobody reads is
+            # a measurable part of a request's cost.
+            debug = logger.isEnabledFor(logging.DEBUG)
+            started = time.monotonic() if debug else 0.0
             try:
                 async with self._slots:
                     response = await self._client.send(request, auth=self._auth)
             except httpx.TransportError as exc:
                 error = exc
-                logger.debug(
-                    "%s %s failed: %s (trackingid %s)",
-                    request.method,
-                    safe_url(request.url),
-                    type(exc).__name__,
-                    request.headers.get("trackingid"),
-                )
+                if debug:
+                    logger.debug(
+                        "%s %s failed: %s (trackingid %s)",
+                        request.method,
+                        safe_url(request.url),
+                        type(exc).__name__,
+                        request.headers.get("trackingid"),
+                    )
             else:
-                logger.debug(
-                    "%s %s -> %d in %.0f ms (trackingid %s)",
-                    request.method,
-                    safe_url(request.url),
-                    response.status_code,
-                    (time.monotonic() - started) * 1000,
-                    request.headers.get("trackingid"),
-                )
+                if debug:
+                    logger.debug(
+                        "%s %s -> %d in %.0f ms (trackingid %s)",
+                        request.method,
+                        safe_url(request.url),
+                        response.status_code,
+                        (time.monotonic() - started) * 1000,
+                        request.headers.get("trackingid"),
+                    )
                 if response.status_code < 400:
                     return response
+            if backoff is None:
+                backoff = self._retry.new_backoff()
             decision = self._retry.decide(
                 attempt=attempt,
                 max_retries=max_retries,

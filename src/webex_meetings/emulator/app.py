@@ -22,6 +22,7 @@ from .services.conversation import routes as conversation
 from .services.idbroker import routes as idbroker
 from .services.locus import control_routes as locus_control
 from .services.locus import routes as locus
+from .services.media import control_routes as media_control
 from .services.meetinginfo import control_routes as meetinginfo_control
 from .services.meetinginfo import routes as meetinginfo
 from .services.mercury import routes as mercury
@@ -45,6 +46,7 @@ SERVICE_ROUTES: tuple[list[BaseRoute], ...] = (
     meetinginfo_control.ROUTES,
     locus.ROUTES,
     locus_control.ROUTES,
+    media_control.ROUTES,
     # Last: it owns everything else under the Hydra prefix, answering 404/405 itself.
     rest.ROUTES,
 )

@@ -7,6 +7,7 @@ helper sets cannot drift apart.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -334,3 +335,39 @@ def clear_locus_faults() -> ControlCall[int]:
 def locus_event_mode(mode: str) -> ControlCall[None]:
     """``POST /_emulator/locus/events`` with ``delta`` or ``full``."""
     return ControlCall("POST", f"{_P}/locus/events", lambda a: None, {"mode": mode})
+
+
+def media_sessions(meeting: str) -> ControlCall[list[dict[str, Any]]]:
+    """``GET /_emulator/media/sessions``; answers one entry per device media session."""
+    return ControlCall("GET", f"{_P}/media/sessions", _items, params={"meeting": meeting})
+
+
+def set_speaker_audio(meeting: str, source: str | os.PathLike[str] | float) -> ControlCall[None]:
+    """``POST /_emulator/media/speaker``: a number is a tone in Hz, anything else a file."""
+    payload: dict[str, Any] = {"meeting": meeting}
+    if isinstance(source, str | os.PathLike):
+        # The emulator may run with another working directory: send an absolute path.
+        payload["wavPath"] = os.path.abspath(os.fspath(source))
+    else:
+        payload["toneHz"] = float(source)
+    return ControlCall("POST", f"{_P}/media/speaker", lambda a: None, payload)
+
+
+def set_media_options(
+    meeting: str, *, video: bool | None, share: bool | None, turn: str | None
+) -> ControlCall[dict[str, Any]]:
+    """``POST /_emulator/media/options``; answers the meeting's media settings."""
+    payload = _drop_none({"meeting": meeting, "video": video, "share": share, "turn": turn})
+    return ControlCall("POST", f"{_P}/media/options", _same, payload)
+
+
+def media_fault(meeting: str, kind: str, *, count: int) -> ControlCall[int]:
+    """``POST /_emulator/media/faults``; answers how many offers or connections it hits."""
+    payload = {"meeting": meeting, "kind": kind, "count": count}
+    return ControlCall("POST", f"{_P}/media/faults", lambda a: int(a["applied"]), payload)
+
+
+def media_offer(meeting: str, *, tie_breaker: int | None) -> ControlCall[int]:
+    """``POST /_emulator/media/offer``; answers how many devices got the OFFER."""
+    payload = _drop_none({"meeting": meeting, "tieBreaker": tie_breaker})
+    return ControlCall("POST", f"{_P}/media/offer", lambda a: int(a["sent"]), payload)

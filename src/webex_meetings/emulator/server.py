@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import socket
 import threading
 from collections.abc import Coroutine, Generator
@@ -671,6 +672,79 @@ class Emulator(_EmulatorInfo):
         """Push ``locus.difference`` deltas (``"delta"``) or full-DTO events (``"full"``)."""
         await self._call(calls.locus_event_mode(mode))
 
+    async def media_sessions(self, meeting: str) -> list[dict[str, Any]]:
+        """Describe the meeting's media sessions, one per joined device.
+
+        Each entry has ``participantId``, ``deviceUrl``, ``mediaId``, ``state``
+        (``new``, ``unanswered``, ``connecting``, ``connected``, ``failed``, ``closed``),
+        ``roapSeq``, ``framesReceived`` and ``packetsReceived`` per line (``audio``,
+        ``video``, ``share``), ``bytesReceived``, ``bytesSent``, ``glare`` and
+        ``clientErrors``.
+        """
+        return await self._call(calls.media_sessions(meeting))
+
+    async def set_speaker_audio(self, meeting: str, source: str | os.PathLike[str] | float) -> None:
+        """Set what the simulated speaker sends to every client of the meeting.
+
+        Args:
+            meeting: The meeting (number, SIP address, link, uuid or locus URL).
+            source: A tone frequency in Hz, or the path of an audio file (WAV or any
+                format PyAV reads; the first minute is looped).
+        """
+        await self._call(calls.set_speaker_audio(meeting, source))
+
+    async def set_media_options(
+        self,
+        meeting: str,
+        *,
+        video: bool | None = None,
+        share: bool | None = None,
+        turn: str | None = None,
+    ) -> dict[str, Any]:
+        """Change the meeting's media settings; None leaves one as is.
+
+        Args:
+            meeting: The meeting.
+            video: Send synthetic video on the main video line.
+            share: Send synthetic video on the slides line.
+            turn: TURN discovery headers: ``"auto"`` (only off loopback), ``"always"``,
+                ``"never"``.
+
+        Returns:
+            The meeting's media settings and pending faults.
+        """
+        return await self._call(
+            calls.set_media_options(meeting, video=video, share=share, turn=turn)
+        )
+
+    async def media_fault(self, meeting: str, kind: str, *, count: int = 1) -> int:
+        """Inject a media fault.
+
+        Args:
+            meeting: The meeting.
+            kind: ``"ice_failure"`` (the next offers' answers name no reachable
+                candidate), ``"answer_timeout"`` (the next offers are never answered) or
+                ``"drop"`` (every live media connection of the meeting is lost now).
+            count: Offers affected by ``ice_failure`` and ``answer_timeout``.
+
+        Returns:
+            The offers armed, or the connections dropped.
+        """
+        return await self._call(calls.media_fault(meeting, kind, count=count))
+
+    async def media_offer(self, meeting: str, *, tie_breaker: int | None = None) -> int:
+        """Send a server OFFER (over Mercury) to every connected device of the meeting.
+
+        Args:
+            meeting: The meeting.
+            tie_breaker: The OFFER's ``tieBreaker``; by default below the web client's,
+                so a client OFFER crossing it wins the glare.
+
+        Returns:
+            How many devices got it.
+        """
+        return await self._call(calls.media_offer(meeting, tie_breaker=tie_breaker))
+
 
 class ThreadedEmulator(_EmulatorInfo):
     """The emulator on its own thread and event loop, for sync code and pytest fixtures.
@@ -1183,3 +1257,74 @@ class ThreadedEmulator(_EmulatorInfo):
     def locus_event_mode(self, mode: str) -> None:
         """Push ``locus.difference`` deltas (``"delta"``) or full-DTO events (``"full"``)."""
         self._call(calls.locus_event_mode(mode))
+
+    def media_sessions(self, meeting: str) -> list[dict[str, Any]]:
+        """Describe the meeting's media sessions, one per joined device.
+
+        Each entry has ``participantId``, ``deviceUrl``, ``mediaId``, ``state``
+        (``new``, ``unanswered``, ``connecting``, ``connected``, ``failed``, ``closed``),
+        ``roapSeq``, ``framesReceived`` and ``packetsReceived`` per line (``audio``,
+        ``video``, ``share``), ``bytesReceived``, ``bytesSent``, ``glare`` and
+        ``clientErrors``.
+        """
+        return self._call(calls.media_sessions(meeting))
+
+    def set_speaker_audio(self, meeting: str, source: str | os.PathLike[str] | float) -> None:
+        """Set what the simulated speaker sends to every client of the meeting.
+
+        Args:
+            meeting: The meeting (number, SIP address, link, uuid or locus URL).
+            source: A tone frequency in Hz, or the path of an audio file (WAV or any
+                format PyAV reads; the first minute is looped).
+        """
+        self._call(calls.set_speaker_audio(meeting, source))
+
+    def set_media_options(
+        self,
+        meeting: str,
+        *,
+        video: bool | None = None,
+        share: bool | None = None,
+        turn: str | None = None,
+    ) -> dict[str, Any]:
+        """Change the meeting's media settings; None leaves one as is.
+
+        Args:
+            meeting: The meeting.
+            video: Send synthetic video on the main video line.
+            share: Send synthetic video on the slides line.
+            turn: TURN discovery headers: ``"auto"`` (only off loopback), ``"always"``,
+                ``"never"``.
+
+        Returns:
+            The meeting's media settings and pending faults.
+        """
+        return self._call(calls.set_media_options(meeting, video=video, share=share, turn=turn))
+
+    def media_fault(self, meeting: str, kind: str, *, count: int = 1) -> int:
+        """Inject a media fault.
+
+        Args:
+            meeting: The meeting.
+            kind: ``"ice_failure"`` (the next offers' answers name no reachable
+                candidate), ``"answer_timeout"`` (the next offers are never answered) or
+                ``"drop"`` (every live media connection of the meeting is lost now).
+            count: Offers affected by ``ice_failure`` and ``answer_timeout``.
+
+        Returns:
+            The offers armed, or the connections dropped.
+        """
+        return self._call(calls.media_fault(meeting, kind, count=count))
+
+    def media_offer(self, meeting: str, *, tie_breaker: int | None = None) -> int:
+        """Send a server OFFER (over Mercury) to every connected device of the meeting.
+
+        Args:
+            meeting: The meeting.
+            tie_breaker: The OFFER's ``tieBreaker``; by default below the web client's,
+                so a client OFFER crossing it wins the glare.
+
+        Returns:
+            How many devices got it.
+        """
+        return self._call(calls.media_offer(meeting, tie_breaker=tie_breaker))

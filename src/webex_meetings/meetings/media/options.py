@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 __all__ = ["KINDS", "Direction", "KindOption", "MediaKind", "MediaOptions", "parse_kind_option"]
 
 #: A per-kind option: bool, a direction string, or an aiortc track.
-KindOption: TypeAlias = Union[bool, str, "MediaStreamTrack"]  # noqa: UP007  # forward ref
+KindOption: TypeAlias = Union[bool, str, "MediaStreamTrack"]  # forward ref
 
 
 class MediaKind(enum.StrEnum):
@@ -118,7 +118,9 @@ def parse_kind_option(kind: MediaKind | str, value: Any) -> KindSetting:
             ) from None
     if _is_track(value):
         if value.kind != TRACK_KINDS[kind]:
-            raise ParameterError(f"{kind.value} needs a {TRACK_KINDS[kind]} track, got {value.kind}")
+            raise ParameterError(
+                f"{kind.value} needs a {TRACK_KINDS[kind]} track, got {value.kind}"
+            )
         return KindSetting(Direction.SENDRECV, value)
     raise ParameterError(
         f"{kind.value}: expected a bool, a direction string or a MediaStreamTrack, "

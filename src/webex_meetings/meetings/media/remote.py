@@ -136,7 +136,9 @@ class RemoteTrackHub:
             return
         previous = self._task
         self.source = source
-        self._task = asyncio.create_task(self._pump(source, previous), name=f"{self.media_type}-pump")
+        self._task = asyncio.create_task(
+            self._pump(source, previous), name=f"{self.media_type}-pump"
+        )
 
     async def _pump(self, source: MediaStreamTrack, previous: asyncio.Task[None] | None) -> None:
         if previous is not None and not previous.done():

@@ -129,7 +129,9 @@ class RoapSession:
         self._pending: asyncio.Future[RoapMessage | _Lost] | None = None
         self._stashed_offer: RoapMessage | None = None
         self._last_answer: tuple[int, str] | None = None
-        self._waiters: list[tuple[int, frozenset[RoapMessageType], asyncio.Future[RoapMessage]]] = []
+        self._waiters: list[
+            tuple[int, frozenset[RoapMessageType], asyncio.Future[RoapMessage]]
+        ] = []
         #: Set by the media facade: the media server name from the answer's ``o=`` line.
         self.media_server: str | None = None
 
@@ -191,7 +193,9 @@ class RoapSession:
             except MediaError:
                 raise
             except Exception as exc:
-                raise AddMediaFailedError(f"sending the ROAP offer failed: {exc}", error=exc) from exc
+                raise AddMediaFailedError(
+                    f"sending the ROAP offer failed: {exc}", error=exc
+                ) from exc
             if reply is not None:
                 await self.receive(reply)
             try:
@@ -215,7 +219,9 @@ class RoapSession:
             try:
                 await peer.apply_answer(result.sdp)
             except Exception as exc:
-                raise AddMediaFailedError(f"the remote answer was refused: {exc}", error=exc) from exc
+                raise AddMediaFailedError(
+                    f"the remote answer was refused: {exc}", error=exc
+                ) from exc
             self.media_server = _media_server(result.sdp)
             return None
         if result.is_glare_error:
@@ -361,4 +367,3 @@ def _media_server(sdp: str) -> str | None:
             parts = line[2:].split()
             return parts[0] if parts else None
     return None
-

@@ -19,7 +19,10 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from typing import Final
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    from webex_meetings._config_meetings import MeetingsConfig
 
 __all__ = [
     "SdpSettings",
@@ -30,8 +33,12 @@ __all__ = [
     "remove_rtx",
     "set_bandwidth",
     "set_receive_limits",
+    "settings_from_config",
     "split_sections",
 ]
+
+#: Frame rate written as the main video's receive limit (cameras run at 30 fps in JS).
+CAMERA_FRAME_RATE: Final = 30
 
 _CRLF: Final = "\r\n"
 _RTPMAP: Final = re.compile(r"^a=rtpmap:(\d+) ([^/\s]+)/")
@@ -63,6 +70,21 @@ class SdpSettings:
     share_max_fs: int = 0
     share_max_fr: int = 0
     share_index: int | None = 2
+
+
+def settings_from_config(config: MeetingsConfig) -> SdpSettings:
+    """The rewrites ``config.meetings`` asks for."""
+    video, screen = config.resolution, config.screen_resolution
+    return SdpSettings(
+        audio_bps=config.bandwidth.audio,
+        video_bps=config.bandwidth.video,
+        enable_rtx=config.enable_rtx,
+        enable_extmap=config.enable_extmap,
+        video_max_fs=macroblocks(video.max_width, video.max_height),
+        video_max_fr=CAMERA_FRAME_RATE,
+        share_max_fs=macroblocks(screen.max_width, screen.max_height),
+        share_max_fr=config.video_share_frame_rate,
+    )
 
 
 def macroblocks(width: int, height: int) -> int:
@@ -144,7 +166,9 @@ def remove_rtx(sdp: str) -> str:
             kept.append(line)
         if rtx:
             parts = kept[0].split(" ")
-            kept[0] = " ".join(parts[:3] + [p for p in parts[3:] if not p.isdigit() or int(p) not in rtx])
+            kept[0] = " ".join(
+                parts[:3] + [p for p in parts[3:] if not p.isdigit() or int(p) not in rtx]
+            )
         out.append(kept)
     return _join(session, out)
 
@@ -152,7 +176,10 @@ def remove_rtx(sdp: str) -> str:
 def remove_extmap(sdp: str) -> str:
     """Drop ``a=extmap`` and ``a=extmap-allow-mixed`` lines."""
     session, sections = split_sections(sdp)
-    keep = lambda line: not line.startswith("a=extmap")  # noqa: E731
+
+    def keep(line: str) -> bool:
+        return not line.startswith("a=extmap")
+
     return _join([s for s in session if keep(s)], [[s for s in sec if keep(s)] for sec in sections])
 
 
@@ -175,7 +202,7 @@ def _limit_section(section: list[str], max_fs: int, max_fr: int) -> list[str]:
     done: set[int] = set()
     for line in section:
         match = _PT_LINE.match(line)
-        pt = int(match.group(1)) if match else None
+        pt = int(match.group(1)) if match else -1
         if pt in params_for and line.startswith("a=fmtp:"):
             out.append(_with_params(line, params_for[pt]))
             done.add(pt)

@@ -169,4 +169,3 @@ def drain(track: MediaStreamTrack) -> TrackDrain:
     raw aiortc track you do not want to read.
     """
     return TrackDrain(track)
-

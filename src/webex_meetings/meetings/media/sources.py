@@ -163,6 +163,7 @@ def _black(width: int, height: int) -> VideoFrame:
 
 def blank_like(frame: Any) -> Any:
     """A silent audio frame or black video frame with ``frame``'s format and timing."""
+    blank: AudioFrame | VideoFrame
     if isinstance(frame, AudioFrame):
         blank = AudioFrame(
             format=frame.format.name, layout=frame.layout.name, samples=frame.samples

@@ -71,7 +71,7 @@ class TurnServerInfo:
         return f"TurnServerInfo(url={self.url!r}, username=<set>, password=<redacted>)"
 
     def ice_servers(self) -> list[RTCIceServer]:
-        """aiortc ``RTCIceServer`` entries (empty when the URL is empty)."""
+        """The aiortc ``RTCIceServer`` entries (empty when the URL is empty)."""
         from aiortc import RTCIceServer
 
         return [
@@ -166,7 +166,10 @@ class TurnDiscovery:
                 return TurnResult(None, [])
             connections = _connections(body)
             message = roap_from_media_connections(connections)
-            if message is None or message.message_type is not RoapMessageType.TURN_DISCOVERY_RESPONSE:
+            if (
+                message is None
+                or message.message_type is not RoapMessageType.TURN_DISCOVERY_RESPONSE
+            ):
                 try:
                     async with asyncio.timeout(self.timeout):
                         message = await waiter

@@ -12,12 +12,13 @@ from typing import Any
 
 from ...core.ids import new_uuid
 from ...core.state import Backend, EmulatorState
+from ..media.server import MediaServer
 from ..meetinginfo.rooms import MeetingRoom
 from ..people.models import PeopleBackend, webex_timestamp
 from ..u2c.models import service_url
 from . import errors
 from .deltas import Change, VersionLog
-from .media import MediaProvider, PlaceholderMedia
+from .media import MediaProvider
 from .model import Locus, LocusState, Participant, ParticipantState
 from .push import LocusPusher
 from .render import change_delta, full_dto, render_all
@@ -32,9 +33,9 @@ class LocusBackend(Backend):
     """Every locus, by id; the media provider is kept across resets."""
 
     def __init__(self, state: EmulatorState) -> None:
-        """Bind the backend with the placeholder media provider."""
+        """Bind the backend with the emulated media server as media provider."""
         super().__init__(state)
-        self.media: MediaProvider = PlaceholderMedia()
+        self.media: MediaProvider = MediaServer(state, self.commit)
 
     def reset(self) -> None:
         """No loci."""

@@ -20,6 +20,7 @@ from ..wdm.models import WdmBackend
 from . import errors
 from .backend import LocusBackend, meta
 from .lobby import admit_waiting_for_host, must_wait
+from .media import stored
 from .model import DeviceSession, Locus, Participant, ParticipantState, Role
 
 
@@ -200,12 +201,13 @@ def _join(
         caller,
         waiting=participant.state == ParticipantState.IDLE,
     )
-    device.media_connections = backend.media.open(locus, participant, device, request.raw)
+    connections = backend.media.open(locus, participant, device, request.raw)
+    device.media_connections = stored(connections)
     if participant.moderator:
         admit_waiting_for_host(locus)
     locus.last_active = now
     backend.commit(locus, "locus.participant_joined")
-    return JoinResult(locus, participant, [dict(entry) for entry in device.media_connections])
+    return JoinResult(locus, participant, connections)
 
 
 def _attach_device(

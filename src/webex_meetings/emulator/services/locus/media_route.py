@@ -1,4 +1,11 @@
-"""``PUT <self.url>/media`` (roap.md §2): local mute, and ROAP handed to the media provider."""
+"""``PUT <self.url>/media`` (roap.md §2, §5): local mute, and ROAP for the media provider.
+
+Every body's ``audioMuted``/``videoMuted`` update the participant's local mute (its
+``status.audioStatus``/``videoStatus``), ROAP requests included, and the change is pushed
+as a delta. A ROAP request answers ``{locus: <full DTO>, mediaConnections}`` (the client
+needs the ``locus`` object but does not apply it); a local-mute request answers
+``{locus: <delta>, mediaConnections}``.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +18,8 @@ from starlette.responses import JSONResponse
 from ...core.auth import authenticate
 from . import errors
 from .http import answer, backend, body_of, locus_of, member_of
+from .media import MediaRequest, stored
+from .model import Participant
 from .render import full_dto
 
 
@@ -28,8 +37,15 @@ def _local_sdp(body: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     return str(first.get("mediaId") or ""), sdp
 
 
+def _local_mute(participant: Participant, sdp: dict[str, Any]) -> None:
+    if isinstance(sdp.get("audioMuted"), bool):
+        participant.local_audio_muted = sdp["audioMuted"]
+    if isinstance(sdp.get("videoMuted"), bool):
+        participant.local_video_muted = sdp["videoMuted"]
+
+
 async def media(request: Request) -> JSONResponse:
-    """Apply a local mute, or pass a ROAP message to the media provider."""
+    """Apply a local mute, and pass a ROAP message to the media provider."""
     caller = authenticate(request)
     body = await body_of(request)
     locus = locus_of(request)
@@ -46,15 +62,26 @@ async def media(request: Request) -> JSONResponse:
     media_id, sdp = _local_sdp(body)
     roap = sdp.get("roapMessage")
     locus_backend = backend(request)
+    _local_mute(participant, sdp)
     if isinstance(roap, dict):
-        connections = locus_backend.media.roap(locus, participant, device, media_id, roap)
-        device.media_connections = connections
+        correlation_id = body.get("correlationId")
+        connections = await locus_backend.media.roap(
+            MediaRequest(
+                locus=locus,
+                participant=participant,
+                device=device,
+                media_id=media_id,
+                message=roap,
+                correlation_id=(
+                    correlation_id if isinstance(correlation_id, str) else device.correlation_id
+                ),
+            )
+        )
+        if device.joined:
+            device.media_connections = stored(connections)
+        locus_backend.commit(locus, "locus.self_changed")
         return JSONResponse(
             {"locus": full_dto(locus, participant.id), "mediaConnections": connections}
         )
-    if isinstance(sdp.get("audioMuted"), bool):
-        participant.local_audio_muted = sdp["audioMuted"]
-    if isinstance(sdp.get("videoMuted"), bool):
-        participant.local_video_muted = sdp["videoMuted"]
     locus_backend.commit(locus, "locus.self_changed")
     return answer(locus, body, before, caller, mediaConnections=device.media_connections)

@@ -53,6 +53,8 @@ class DeviceSession:
     """In the lobby: ``intent.type = WAIT`` plus keep-alive fields."""
     reason: str | None = None
     media_connections: list[dict[str, Any]] = field(default_factory=list)
+    media_sessions: list[dict[str, Any]] = field(default_factory=list)
+    """``mediaSessions``: one entry per negotiated media line, kept by the media server."""
     wdm_uuid: str | None = None
     """Uuid of the live WDM device behind ``url``; events are pushed to its sockets."""
     notify_once: bool = False

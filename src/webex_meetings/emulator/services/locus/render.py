@@ -20,7 +20,7 @@ def _device(participant_url: str, device: DeviceSession) -> dict[str, Any]:
         "correlationId": device.correlation_id,
         "callLegId": device.call_leg_id,
         "mediaConnections": [dict(entry) for entry in device.media_connections],
-        "mediaSessions": [],
+        "mediaSessions": [dict(entry) for entry in device.media_sessions],
         "csis": [],
     }
     if device.waiting and device.joined:

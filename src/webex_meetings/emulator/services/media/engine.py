@@ -25,6 +25,7 @@ from typing import Any
 import aioice.ice
 from aiortc import (
     MediaStreamTrack,
+    RTCBundlePolicy,
     RTCConfiguration,
     RTCPeerConnection,
     RTCRtpTransceiver,
@@ -82,7 +83,10 @@ class PeerSession:
             on_state: Called with this session and every new ``connectionState``.
         """
         self._hosts = hosts
-        self.pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
+        # max-bundle: with aiortc's default policy a second video line keeps a transport
+        # of its own that BUNDLE then discards, and the slides line sends nothing.
+        config = RTCConfiguration(iceServers=[], bundlePolicy=RTCBundlePolicy.MAX_BUNDLE)
+        self.pc = RTCPeerConnection(config)
         self.frames: dict[str, int] = {}
         self._readers: set[asyncio.Task[None]] = set()
         self._lines: dict[str, MediaLine] = {}

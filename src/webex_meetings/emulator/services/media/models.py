@@ -94,7 +94,6 @@ class MeetingMedia:
     video: bool = False
     share: bool = False
     turn: TurnMode = TurnMode.AUTO
-    tie_breaker: int | None = None
     faults: dict[FaultKind, int] = field(default_factory=dict)
     turn_password: str = field(default_factory=new_uuid)
 
@@ -123,7 +122,8 @@ class DeviceMedia:
     """The client's ICE username fragment of the offer the peer answered."""
     lines: list[MediaLine] = field(default_factory=list)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    connected_once: bool = False
+    frames_before: dict[str, int] = field(default_factory=dict)
+    """Frames read by the session's earlier, closed peer connections."""
 
 
 class MediaBackend(Backend):
@@ -142,11 +142,13 @@ class MediaBackend(Backend):
         """The settings of a meeting (created on first use)."""
         return self.meetings.setdefault(room_id, MeetingMedia())
 
-    def retire(self, session: DeviceMedia) -> None:
-        """Close a session's peer connection in the background."""
-        session.state = SessionState.CLOSED
+    def retire(self, session: DeviceMedia, state: SessionState = SessionState.CLOSED) -> None:
+        """Close a session's peer connection in the background, keeping its counts."""
+        session.state = state
         peer, session.peer = session.peer, None
         if peer is not None:
+            for label, count in peer.frames.items():
+                session.frames_before[label] = session.frames_before.get(label, 0) + count
             self.spawn(peer.close())
 
     def spawn(self, coroutine: Any) -> None:

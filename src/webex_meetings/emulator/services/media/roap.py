@@ -86,7 +86,7 @@ class RoapMessage:
                 one SDP, or a ``tieBreaker`` outside 32 bits.
         """
         try:
-            kind = MessageType(raw.get("messageType"))
+            kind = MessageType(str(raw.get("messageType")))
         except ValueError:
             raise RoapFormatError(
                 f"Unsupported roapMessage.messageType {raw.get('messageType')!r}."

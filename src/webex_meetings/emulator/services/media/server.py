@@ -26,6 +26,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from ...core.errors import ConflictError
 from ...core.ids import new_uuid
 from ...core.state import EmulatorState
 from ..locus import errors
@@ -202,7 +203,9 @@ class MediaServer:
         if device.wdm_uuid is None:
             return
         data = {"eventType": "locus.message.roap", "correlationId": correlation_id}
-        self.state.backend(MercuryHub).publish_to_device(device.wdm_uuid, {**data, "message": reply})
+        self.state.backend(MercuryHub).publish_to_device(
+            device.wdm_uuid, {**data, "message": reply}
+        )
 
     # --- ROAP -------------------------------------------------------------------------
 
@@ -261,8 +264,7 @@ class MediaServer:
         ufrag = ice_ufrag(sdp)
         if session.peer is not None and session.ufrag != ufrag:
             # A new ICE agent on the client: a new peer connection here too.
-            self.backend.spawn(session.peer.close())
-            session.peer = None
+            self.backend.retire(session, SessionState.NEW)
         if session.peer is None:
             session.peer = engine.PeerSession((self.host,), self._on_state_of(session))
         peer: PeerSession = session.peer
@@ -272,18 +274,14 @@ class MediaServer:
                 sdp, lambda: meeting.speaker, video=meeting.video, share=meeting.share
             )
         except engine.SDP_ERRORS as exc:
-            session.peer = None
-            self.backend.spawn(peer.close())
-            session.state = SessionState.FAILED
+            self.backend.retire(session, SessionState.FAILED)
             return error(offer.seq, ErrorType.FAILED, f"Offer not applied: {exc}")
         session.ufrag = ufrag
         session.lines = media_lines(answer)
         if fault == FaultKind.ICE_FAILURE:
             # No candidate to reach, and nobody answering behind it either.
             answer = without_candidates(answer)
-            session.peer = None
-            await peer.close()
-            session.state = SessionState.FAILED
+            self.backend.retire(session, SessionState.FAILED)
         elif session.state != SessionState.CONNECTED:
             session.state = SessionState.CONNECTING
         headers = [NO_OK_IN_TRANSACTION] if NO_OK_IN_TRANSACTION in offer.headers else None
@@ -334,9 +332,7 @@ class MediaServer:
         for session in self.backend.of_locus(locus):
             if session.peer is None:
                 continue
-            peer, session.peer = session.peer, None
-            self.backend.spawn(peer.close())
-            session.state = SessionState.CLOSED
+            self.backend.retire(session)
             self._render_sessions(session)
             dropped += 1
         if dropped:
@@ -360,8 +356,6 @@ class MediaServer:
                 try:
                     pending = session.roap.start_offer(tie, sdp)
                 except ValueError as exc:
-                    from ...core.errors import ConflictError
-
                     raise ConflictError(str(exc)) from None
             reply = message(MessageType.OFFER, pending.seq, sdps=[sdp], tieBreaker=tie)
             self.publish(session.device, session.device.correlation_id, reply)
@@ -380,13 +374,17 @@ class MediaServer:
                 "roapSeq": session.roap.seq,
                 "glare": list(session.roap.glare),
                 "clientErrors": list(session.roap.client_errors),
-                "framesReceived": {},
+                "framesReceived": dict(session.frames_before),
                 "packetsReceived": {},
                 "bytesReceived": 0,
                 "bytesSent": 0,
                 "speaker": session.meeting.speaker.description,
             }
             if session.peer is not None:
-                entry.update(await session.peer.stats())
+                stats = await session.peer.stats()
+                frames = entry["framesReceived"]
+                for label, count in stats.pop("framesReceived").items():
+                    frames[label] = frames.get(label, 0) + count
+                entry.update(stats)
             out.append(entry)
         return out

@@ -110,6 +110,8 @@ def load_wav(path: Path) -> SpeakerSource:
     Raises:
         ValueError: The file cannot be read as audio, or holds no samples.
     """
+    if not path.is_file():
+        raise ValueError(f"No file at {path}.")
     limit = MAX_WAV_SECONDS * SAMPLE_RATE * 2
     pcm = bytearray()
     try:

@@ -1,4 +1,4 @@
-"""The transport of the SDK's own ``httpx.AsyncClient``: httpx with a leaner HTTP/1.1 pool.
+"""The SDK's own ``httpx.AsyncClient``: httpx with a leaner HTTP/1.1 pool and no cookie jar.
 
 Two per-request costs of the stock httpcore pool dominate a client that keeps many
 requests in flight on loopback or a fast link:
@@ -17,6 +17,10 @@ requests in flight on loopback or a fast link:
 Everything else (TLS, timeouts, error mapping, the response stream) is httpx's and
 httpcore's own code. The pool relies on httpcore internals that have been stable
 through the 1.x series; when they are missing the stock pool is kept.
+
+The client also skips httpx's per-response cookie extraction, which wraps every
+request in a ``urllib`` request object: the Webex APIs set no cookies the SDK needs,
+and the JS SDK in Node keeps none either.
 """
 
 from __future__ import annotations
@@ -25,13 +29,15 @@ import select
 import socket
 import ssl
 from collections.abc import Iterable
+from http.cookiejar import CookieJar
 from typing import Any
 
 import httpcore
 import httpx
 
-__all__ = ["PooledTransport"]
+__all__ = ["CookielessAsyncClient", "PooledTransport"]
 
+_CookieTypes = httpx.Cookies | CookieJar | dict[str, str] | list[tuple[str, str]] | None
 _SocketOption = tuple[int, int, int] | tuple[int, int, bytes | bytearray] | tuple[int, int, None, int]
 
 # Pool internals the lean assignment reads; without them the stock pool stays in use.
@@ -216,3 +222,31 @@ class PooledTransport(httpx.AsyncHTTPTransport):
     def lean(self) -> bool:
         """Whether the lean pool is in use (False on an httpcore without its internals)."""
         return isinstance(self._pool, _LeanConnectionPool)
+
+
+class _UnsetCookies(httpx.Cookies):
+    """Cookies sent when set explicitly, never taken from responses."""
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        return None
+
+
+class CookielessAsyncClient(httpx.AsyncClient):
+    """``httpx.AsyncClient`` that does not store cookies from responses.
+
+    Takes the ``httpx.AsyncClient`` arguments. Cookies set on :attr:`cookies` are
+    still sent.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._unset_cookies = _UnsetCookies(kwargs.get("cookies"))
+
+    @property
+    def cookies(self) -> httpx.Cookies:
+        """Cookies sent with every request (empty unless set explicitly)."""
+        return self._unset_cookies
+
+    @cookies.setter
+    def cookies(self, cookies: _CookieTypes) -> None:
+        self._unset_cookies = _UnsetCookies(cookies)
