@@ -29,6 +29,9 @@ T = TypeVar("T")
 #: Seconds any wait for an event may take before the demo reports a failure.
 WAIT = 15.0
 
+#: Password of the demo meeting; the guest types it to pass the gate.
+DEMO_PASSWORD = "Demo-Pass-123"  # noqa: S105 - a throwaway value on the local emulator
+
 
 @dataclass
 class _Progress:
@@ -143,7 +146,7 @@ class _Demo:
                 title="Demo Meeting",
                 start=start,
                 end=start + timedelta(minutes=30),
-                password="Demo-Pass-123",
+                password=DEMO_PASSWORD,
             ),
         )
         self.progress.note(f"meeting number {meeting.meeting_number}, SIP {meeting.sip_address}")
@@ -157,7 +160,7 @@ class _Demo:
         progress.note(f"password status: {meeting.password_status.value}")
         result = await progress.step(
             "guest: meeting.verify_password(...)",
-            lambda: meeting.verify_password("Demo-Pass-123"),
+            lambda: meeting.verify_password(DEMO_PASSWORD),
         )
         progress.note(f"password valid: {result.is_password_valid}")
         await progress.step("guest: meeting.join()", meeting.join)
