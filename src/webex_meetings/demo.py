@@ -115,15 +115,16 @@ class _Demo:
         room = await progress.step(
             "rooms.create(title='Demo Room')", lambda: host.rooms.create(title="Demo Room")
         )
+        room_id = str(room.id)
         await progress.step(
             f"memberships.create(person_email='{guest_email}')",
-            lambda: host.memberships.create(room_id=room.id, person_email=guest_email),
+            lambda: host.memberships.create(room_id=room_id, person_email=guest_email),
         )
         message = await progress.step(
             "messages.create(markdown='**Hello** from Python')",
-            lambda: host.messages.create(room_id=room.id, markdown="**Hello** from Python"),
+            lambda: host.messages.create(room_id=room_id, markdown="**Hello** from Python"),
         )
-        progress.note(f"message {message.id[:24]}… posted in {room.title!r}")
+        progress.note(f"message {str(message.id)[:24]}… posted in {room.title!r}")
 
     async def register(self, who: str, webex: Webex) -> None:
         registered = asyncio.ensure_future(
