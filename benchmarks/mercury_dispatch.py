@@ -32,6 +32,7 @@ import hashlib
 import json
 import multiprocessing
 import multiprocessing.connection
+import os
 import statistics
 import sys
 import time
@@ -329,7 +330,8 @@ def _table(
         f"Python {sys.version.split()[0]}, websockets {websockets.version.version}. "
         "The paths take turns in every run; ratios are taken per run, then the median. "
         f"The full path {verdict} the {TARGET:,} events/s target on both clocks. "
-        f"Total benchmark time {total:.1f}s.",
+        f"Total benchmark time {total:.1f}s; 1-minute load average at the end "
+        f"{os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs.",
         "",
         f"Reproduce: `python benchmarks/mercury_dispatch.py --events {events} --runs {runs}`.",
     ]

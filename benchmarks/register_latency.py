@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import sys
 import time
@@ -116,7 +117,8 @@ def _table(times: dict[str, list[float]], runs: int, devices: int, total: float)
         f"{runs} runs each against the in-process emulator on loopback (Python "
         f"{sys.version.split()[0]}); `unregister()` after every run is not timed; "
         f"{devices} device(s) left on the emulator at the end. "
-        f"Total benchmark time {total:.1f}s.",
+        f"Total benchmark time {total:.1f}s; 1-minute load average at the end "
+        f"{os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs.",
         "",
         f"Reproduce: `python benchmarks/register_latency.py --runs {runs}`.",
     ]

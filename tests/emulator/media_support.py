@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import array
 import asyncio
+import itertools
 import json
 import re
 import time
@@ -94,17 +95,13 @@ class MediaClient:
         return str(self.pc.localDescription.sdp)
 
     async def wait_state(self, *states: str) -> str:
-        async def reached() -> str:
-            while self.pc.connectionState not in states:
-                await asyncio.sleep(0.02)
-            return str(self.pc.connectionState)
-
-        return await asyncio.wait_for(reached(), TIMEOUT)
+        await until(lambda: self.pc.connectionState in states)
+        return str(self.pc.connectionState)
 
     def tone_hz(self) -> float:
         """The main frequency of the kept audio, from its zero crossings."""
         samples = self.audio
-        crossings = sum(1 for a, b in zip(samples, samples[1:], strict=False) if (a < 0) != (b < 0))
+        crossings = sum(1 for a, b in itertools.pairwise(samples) if (a < 0) != (b < 0))
         return crossings / 2 / (len(samples) / 48_000)
 
     async def close(self) -> None:
@@ -177,7 +174,8 @@ class Joined:
     async def connect(self, client: MediaClient, seq: int = 1) -> dict[str, Any]:
         """OFFER with the reply in HTTP, apply the ANSWER, wait for the first audio frame."""
         reply = await self.roap(offer(seq, await client.offer_sdp()))
-        assert reply is not None and reply["messageType"] == "ANSWER", reply
+        assert reply is not None, "no answer in the HTTP response"
+        assert reply["messageType"] == "ANSWER", reply
         await client.accept(reply["sdps"][0])
         await asyncio.wait_for(asyncio.shield(client.first_audio), TIMEOUT)
         return reply
@@ -223,5 +221,7 @@ async def eventually(
 async def until(condition: Callable[[], bool], timeout: float = TIMEOUT) -> None:
     """Wait until ``condition()`` holds."""
     async with asyncio.timeout(timeout):
-        while not condition():
+        while True:
+            if condition():
+                return
             await asyncio.sleep(0.02)

@@ -411,7 +411,8 @@ async def test_local_mute_and_the_media_seam(meeting: Meeting) -> None:
         "localMedias": [{"localSdp": '{"roapMessage":{"messageType":"OFFER"}}', "mediaId": "m"}],
     }
     refused = await m.guest.request("PUT", url, json=roap)
-    assert refused.status_code == 501
+    # The media server refuses an OFFER without its SDP (the media tests cover the rest).
+    assert refused.status_code == 400
 
 
 async def test_invited_user_declines(

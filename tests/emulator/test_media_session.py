@@ -20,8 +20,6 @@ from webex_meetings.emulator import ThreadedEmulator
 
 from .locus_support import TIMEOUT, User, make_user, self_device
 from .media_support import (
-    HEADERS,
-    Joined,
     MediaClient,
     eventually,
     join,
@@ -154,8 +152,10 @@ async def test_local_mute_updates_self_status_and_pushes_a_delta(
     assert answer["mediaConnections"] == [{"mediaId": m.media_id, "type": "SDP"}]
     pushed = await next_event(
         user,
-        lambda d: d.get("eventType") == "locus.difference"
-        and d["locus"].get("self", {}).get("status", {}).get("audioStatus") == "RECVONLY",
+        lambda d: (
+            d.get("eventType") == "locus.difference"
+            and d["locus"].get("self", {}).get("status", {}).get("audioStatus") == "RECVONLY"
+        ),
     )
     assert pushed["locus"]["self"]["status"]["videoStatus"] == "SENDRECV"
     # Media keeps flowing: a local mute is signalling only.
@@ -167,7 +167,9 @@ def _write_tone(path: Path, hz: int, rate: int = 16_000) -> None:
     import array
     import math
 
-    samples = array.array("h", (int(9000 * math.sin(2 * math.pi * hz * i / rate)) for i in range(rate)))
+    samples = array.array(
+        "h", (int(9000 * math.sin(2 * math.pi * hz * i / rate)) for i in range(rate))
+    )
     with wave.open(str(path), "wb") as out:
         out.setnchannels(1)
         out.setsampwidth(2)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 from collections.abc import AsyncIterator, Callable
 from typing import Any
@@ -58,18 +59,25 @@ class FakeHost(EventEmitter):
 Handler = Callable[[httpx.Request], Any]
 
 
+async def until(check: Callable[[], bool], timeout: float = 15.0) -> None:
+    """Poll ``check`` until it is true (media progress has no event to wait on)."""
+    async with asyncio.timeout(timeout):
+        for _ in itertools.count():
+            if check():
+                return
+            await asyncio.sleep(0.01)
+
+
 @pytest.fixture
 async def webex_for() -> AsyncIterator[Callable[[Handler], Webex]]:
     """A Webex core whose HTTP goes to an (async or sync) handler."""
     made: list[Webex] = []
 
-    def factory(handler: Handler) -> Webex:
+    def factory(handler: Handler, config: dict[str, Any] | None = None) -> Webex:
         client = httpx.AsyncClient(transport=httpx.MockTransport(handler))
-        webex = Webex.init(
-            credentials=TOKEN,
-            config={"services": {"override": {"hydra": "https://webexapis.com/v1"}}},
-            http_client=client,
-        )
+        cfg: dict[str, Any] = {"services": {"override": {"hydra": "https://webexapis.com/v1"}}}
+        cfg.update(config or {})
+        webex = Webex.init(credentials=TOKEN, config=cfg, http_client=client)
 
         async def no_sleep(delay: float) -> None:
             await asyncio.sleep(0)

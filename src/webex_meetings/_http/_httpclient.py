@@ -34,6 +34,8 @@ from typing import Any
 
 import httpcore
 import httpx
+import os
+from webex_meetings._http._network import AsyncioBackend
 
 __all__ = ["CookielessAsyncClient", "PooledTransport"]
 
@@ -215,7 +217,7 @@ class PooledTransport(httpx.AsyncHTTPTransport):
                 max_connections=stock._max_connections,
                 max_keepalive_connections=stock._max_keepalive_connections,
                 keepalive_expiry=stock._keepalive_expiry,
-                network_backend=_Backend(),
+                network_backend=AsyncioBackend() if os.environ.get('WMB') != 'anyio' else _Backend(),
             )
 
     @property

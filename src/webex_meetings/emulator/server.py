@@ -19,6 +19,7 @@ from . import control_client as calls
 from .app import create_app
 from .core.ids import hydra_id
 from .core.state import EmulatorState, Seed
+from .services.media.models import MediaBackend
 from .services.u2c.models import service_url
 
 T = TypeVar("T")
@@ -235,6 +236,8 @@ class Emulator(_EmulatorInfo):
         if self._client is not None:
             await self._client.aclose()
             self._client = None
+        # Peer connections hold sockets and tasks on this loop: close them first.
+        await self._state.backend(MediaBackend).close_all()
         await self._server.stop()
         self._base_url = None
 

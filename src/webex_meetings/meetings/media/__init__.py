@@ -12,12 +12,13 @@ from webex_meetings.meetings.media.host import (
     MediaHost,
 )
 from webex_meetings.meetings.media.media_request import ConfluenceState, LocusMediaRequest
-from webex_meetings.meetings.media.meeting_media import MediaState, MediaTimeouts, MeetingMedia
+from webex_meetings.meetings.media.meeting_media import MeetingMedia
 from webex_meetings.meetings.media.options import Direction, MediaKind, MediaOptions
 from webex_meetings.meetings.media.reconnect import ReconnectionManager
 from webex_meetings.meetings.media.roap import RoapErrorType, RoapMessage, RoapMessageType
 from webex_meetings.meetings.media.roap_session import RoapSession, RoapState
 from webex_meetings.meetings.media.sdp import SdpSettings
+from webex_meetings.meetings.media.state import MediaState, MediaTimeouts
 from webex_meetings.meetings.media.turn import TurnServerInfo
 
 __all__ = [

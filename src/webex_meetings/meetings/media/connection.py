@@ -28,6 +28,7 @@ from webex_meetings.meetings.media._aiortc import require_aiortc
 require_aiortc()
 
 from aiortc import (  # noqa: E402
+    RTCBundlePolicy,
     RTCConfiguration,
     RTCIceServer,
     RTCPeerConnection,
@@ -92,7 +93,11 @@ class MediaConnection:
     ) -> None:
         self.ice_servers = list(ice_servers)
         self.sdp_settings = sdp_settings
-        self.pc = RTCPeerConnection(RTCConfiguration(iceServers=self.ice_servers))
+        # max-bundle: one transport for all lines from the start, as browsers do.
+        config = RTCConfiguration(
+            iceServers=self.ice_servers, bundlePolicy=RTCBundlePolicy.MAX_BUNDLE
+        )
+        self.pc = RTCPeerConnection(config)
         self._on_track_cb = on_track
         self._on_state_cb = on_state
         self._connected = asyncio.Event()

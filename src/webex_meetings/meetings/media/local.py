@@ -49,6 +49,7 @@ class LocalMediaControls:
     _session: RoapSession
 
     def __init__(self) -> None:
+        super().__init__()
         #: The app's track per kind (what the mute wrapper reads).
         self._sources: dict[MediaKind, Any] = {}
         self._user_muted: dict[MediaKind, bool] = {}

@@ -23,10 +23,8 @@ The lifecycle is :class:`MediaState`; every transition is logged and awaitable w
 from __future__ import annotations
 
 import asyncio
-import enum
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any
 
 from webex_meetings._logging import get_logger
 from webex_meetings.meetings.constants import MeetingEvents
@@ -35,7 +33,6 @@ from webex_meetings.meetings.errors import (
     MediaError,
     MeetingNotActiveError,
     ParameterError,
-    ReconnectionNotStartedError,
     UserInLobbyError,
     UserNotJoinedError,
 )
@@ -43,77 +40,37 @@ from webex_meetings.meetings.media._aiortc import require_aiortc
 from webex_meetings.meetings.media.host import MEDIA_NEGOTIATED, MediaHost
 from webex_meetings.meetings.media.local import LocalMediaControls
 from webex_meetings.meetings.media.media_request import LocusMediaRequest, MediaRequestContext
-from webex_meetings.meetings.media.options import (
-    KINDS,
-    REMOTE_TYPES,
-    TRACK_KINDS,
-    MediaKind,
-    MediaOptions,
-)
-from webex_meetings.meetings.media.reconnect import (
-    ReconnectionManager,
-    media_sessions_went_inactive,
-)
+from webex_meetings.meetings.media.options import KINDS, MediaOptions
+from webex_meetings.meetings.media.receiving import RemoteMedia
+from webex_meetings.meetings.media.reconnect import ReconnectionManager
+from webex_meetings.meetings.media.reconnecting import MediaReconnection
 from webex_meetings.meetings.media.roap import (
     RoapMessage,
+    RoapMessageType,
     roap_from_media_connections,
 )
-from webex_meetings.meetings.media.roap_session import (
-    ROAP_OFFER_ANSWER_EXCHANGE_TIMEOUT,
-    RoapSession,
-)
+from webex_meetings.meetings.media.roap_session import RoapSession
 from webex_meetings.meetings.media.sdp import settings_from_config
+from webex_meetings.meetings.media.state import MediaState, MediaTimeouts
 from webex_meetings.meetings.media.turn import (
-    TURN_DISCOVERY_TIMEOUT,
     TurnDiscovery,
     TurnResult,
     turn_discovery_request,
 )
 
 if TYPE_CHECKING:
-    from aiortc.mediastreams import MediaStreamTrack
-
     from webex_meetings._client import Webex
     from webex_meetings.meetings.locus import JoinResponse
-    from webex_meetings.meetings.media.connection import ConnectionState, MediaConnection
-    from webex_meetings.meetings.media.remote import BufferedTrack, RemoteTrackHub
+    from webex_meetings.meetings.media.connection import MediaConnection
 
-__all__ = ["ICE_AND_DTLS_CONNECTION_TIMEOUT", "MediaState", "MediaTimeouts", "MeetingMedia"]
+__all__ = ["MeetingMedia"]
 
 logger = get_logger(__name__)
 
-#: Seconds for ICE and DTLS to connect after the answer (JS ``ICE_AND_DTLS_CONNECTION_TIMEOUT``).
-ICE_AND_DTLS_CONNECTION_TIMEOUT: Final = 20.0
-_ROAP_EVENT: Final = "event:locus.message.roap"
+_ROAP_EVENT = "event:locus.message.roap"
 
 
-class MediaState(enum.StrEnum):
-    """Lifecycle of a meeting's media."""
-
-    IDLE = "idle"
-    CONNECTING = "connecting"
-    CONNECTED = "connected"
-    RECONNECTING = "reconnecting"
-    FAILED = "failed"
-    CLOSED = "closed"
-
-
-@dataclass(frozen=True)
-class MediaTimeouts:
-    """Seconds to wait for each step (the JS values by default).
-
-    Attributes:
-        answer: ROAP answer after an OFFER.
-        turn: Mercury TURN discovery response on the separate-request path.
-        connect: ICE + DTLS after the answer.
-    """
-
-    answer: float = ROAP_OFFER_ANSWER_EXCHANGE_TIMEOUT
-    turn: float = TURN_DISCOVERY_TIMEOUT
-    connect: float = ICE_AND_DTLS_CONNECTION_TIMEOUT
-
-
-class MeetingMedia(LocalMediaControls):
+class MeetingMedia(LocalMediaControls, RemoteMedia, MediaReconnection):
     """The media of one meeting.
 
     Args:
@@ -150,9 +107,7 @@ class MeetingMedia(LocalMediaControls):
         self.media_connections: list[dict[str, Any]] = []
         self.options: MediaOptions | None = None
         self.connection: MediaConnection | None = None
-        self.remote_streams: dict[str, BufferedTrack] = {}
         self.turn: TurnResult | None = None
-        self._hubs: dict[MediaKind, RemoteTrackHub] = {}
         self._state_changed = asyncio.Event()
         self._tasks: set[asyncio.Task[Any]] = set()
         self._listening = False
@@ -351,7 +306,7 @@ class MeetingMedia(LocalMediaControls):
         if await connection.wait_connected(self.timeouts.connect):
             return
         await self._drop_connection()
-        if turn.server is not None or not retry_with_turn:
+        if turn.uses_turn or not retry_with_turn:
             raise AddMediaFailedError("ICE and DTLS did not connect")
         logger.info("media: no connection without TURN; retrying with TURN discovery")
         if self.host.state == "LEFT" and self._rejoin is not None:
@@ -372,7 +327,7 @@ class MeetingMedia(LocalMediaControls):
             options=options,
             sdp_settings=settings_from_config(self._webex.config.meetings),
             on_track=self._on_remote_track,
-            on_state=self._on_connection_state,
+            on_state=lambda state: self._on_connection_state(connection, state),
         )
         self.connection = connection
         for kind in KINDS:
@@ -396,9 +351,11 @@ class MeetingMedia(LocalMediaControls):
         connections = body.get("mediaConnections")
         if isinstance(connections, list) and connections:
             self.media_connections = [dict(c) for c in connections if isinstance(c, dict)]
-            for connection in self.media_connections:
-                if connection.get("mediaId"):
-                    self.media_id = str(connection["mediaId"])
+            # The answer to an OFFER names the media session (a new one after mediaId "").
+            if message.message_type is RoapMessageType.OFFER:
+                for connection in self.media_connections:
+                    if connection.get("mediaId"):
+                        self.media_id = str(connection["mediaId"])
         return body
 
     async def _send_roap(self, message: RoapMessage) -> RoapMessage | None:
@@ -434,109 +391,6 @@ class MeetingMedia(LocalMediaControls):
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    # -- remote media -------------------------------------------------------------------
-
-    def _hub(self, kind: MediaKind) -> RemoteTrackHub:
-        from webex_meetings.meetings.media.remote import RemoteTrackHub
-
-        hub = self._hubs.get(kind)
-        if hub is None:
-            hub = RemoteTrackHub(TRACK_KINDS[kind], REMOTE_TYPES[kind])
-            self._hubs[kind] = hub
-        return hub
-
-    def _on_remote_track(self, kind: MediaKind, track: MediaStreamTrack) -> None:
-        media_type = REMOTE_TYPES[kind]
-        hub = self._hub(kind)
-        hub.attach(track)
-        if media_type not in self.remote_streams:
-            reader = hub.subscribe()
-            self.remote_streams[media_type] = reader
-            logger.info("media: %s ready", media_type)
-            self.host.emit(
-                MeetingEvents.MEDIA_READY, {"type": media_type, "stream": reader, "track": reader}
-            )
-
-    def subscribe(self, media_type: str, *, max_frames: int | None = None) -> BufferedTrack:
-        """Another reader of ``remoteAudio``, ``remoteVideo`` or ``remoteShare``.
-
-        Each reader gets every frame from now on, buffering at most ``max_frames``.
-        """
-        for kind, name in REMOTE_TYPES.items():
-            if name == media_type:
-                require_aiortc()
-                return self._hub(kind).subscribe(max_frames)
-        raise ParameterError(f"unknown media type {media_type!r}")
-
-    def remote_hub(self, media_type: str) -> RemoteTrackHub | None:
-        """The hub reading ``media_type`` (None before that media arrived)."""
-        for kind, name in REMOTE_TYPES.items():
-            if name == media_type:
-                return self._hubs.get(kind)
-        raise ParameterError(f"unknown media type {media_type!r}")
-
-    # -- reconnection -----------------------------------------------------------------
-
-    def _on_connection_state(self, state: ConnectionState) -> None:
-        if state.value != "failed" or self.state is not MediaState.CONNECTED:
-            return
-        if self._reconnection.detects:
-            self._spawn(self._auto_reconnect())
-        else:
-            logger.warning("media: the connection failed and reconnection is disabled")
-            self._set_state(MediaState.FAILED)
-
-    async def _auto_reconnect(self) -> None:
-        try:
-            await self._reconnection.reconnect()
-        except Exception as exc:
-            logger.info("media: automatic reconnection did not succeed: %s", exc)
-
-    async def reconnect(self) -> bool:
-        """Reconnect media now (JS ``meeting.reconnect()``).
-
-        Returns:
-            True when a reconnection ran and succeeded; False when it was not started
-            (disabled or already running), which JS swallows too.
-
-        Raises:
-            ParameterError: media was never added.
-            ReconnectionError: the reconnection ran and failed.
-        """
-        if self.options is None:
-            raise ParameterError("cannot reconnect: media was never added")
-        try:
-            await self._reconnection.reconnect()
-        except ReconnectionNotStartedError as exc:
-            logger.info("media: reconnection not started: %s", exc)
-            return False
-        return True
-
-    async def _reconnect_media(self, rejoined: bool) -> None:
-        self._set_state(MediaState.RECONNECTING)
-        try:
-            await self._drop_connection()
-            self._request.reset_confluence()
-            # A rejoin made a new media session; otherwise ask for one with mediaId "".
-            self.media_id = (self.host.media_id or "") if rejoined else ""
-            turn = await self._turn.discover(self.media_id)
-            await self._establish(turn, retry_with_turn=False)
-        except BaseException:
-            self._set_state(MediaState.FAILED)
-            raise
-        self._set_state(MediaState.CONNECTED)
-
-    def handle_media_sessions(self, sessions: list[Mapping[str, Any]]) -> None:
-        """Feed this device's Locus ``mediaSessions``; a drop to inactive reconnects."""
-        previous, self._media_sessions = self._media_sessions, list(sessions)
-        if (
-            self.state is MediaState.CONNECTED
-            and self._reconnection.detects
-            and media_sessions_went_inactive(previous, sessions)
-        ):
-            logger.info("media: Locus shows a media session inactive; reconnecting")
-            self._spawn(self._auto_reconnect())
-
     # -- close --------------------------------------------------------------------------
 
     async def close(self) -> None:
@@ -547,14 +401,11 @@ class MeetingMedia(LocalMediaControls):
         self._session.close()
         await self._request.aclose()
         await self._drop_connection()
-        hubs, self._hubs = self._hubs, {}
-        for hub in hubs.values():
-            await hub.aclose()
+        stopped = await self._close_remote()
         tasks, self._tasks = set(self._tasks), set()
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-        stopped, self.remote_streams = list(self.remote_streams), {}
         self._sources = {}
         self._user_muted = {}
         was_active = self.state is not MediaState.IDLE

@@ -123,6 +123,11 @@ class TurnResult:
     server: TurnServerInfo | None
     media_connections: list[dict[str, Any]]
 
+    @property
+    def uses_turn(self) -> bool:
+        """True when a TURN server URL was discovered."""
+        return self.server is not None and bool(self.server.url)
+
     def ice_servers(self) -> list[RTCIceServer]:
         """ICE servers for the peer connection (always a list, possibly empty)."""
         return self.server.ice_servers() if self.server is not None else []

@@ -131,6 +131,7 @@ class MediaBackend(Backend):
 
     def reset(self) -> None:
         """No sessions (live ones are closed), default settings."""
+        # Also called right after creation, before any attribute exists.
         old = getattr(self, "sessions", {})
         self.sessions: dict[str, DeviceMedia] = {}
         self.meetings: dict[str, MeetingMedia] = {}
@@ -161,6 +162,14 @@ class MediaBackend(Backend):
             return
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+    async def close_all(self) -> None:
+        """Close every peer connection and wait for the closes (the server stops)."""
+        for session in self.sessions.values():
+            self.retire(session)
+        self.sessions.clear()
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
 
     def of_locus(self, locus: Locus) -> list[DeviceMedia]:
         """The live sessions of a locus."""

@@ -178,6 +178,9 @@ class MediaServer:
         old = backend.sessions.get(device.call_leg_id)
         if old is not None:
             backend.retire(old)
+        # No entries rather than "inactive" ones: the client treats active -> inactive as a
+        # lost connection and would reconnect again.
+        device.media_sessions = []
         session = DeviceMedia(
             locus=locus,
             participant=participant,
@@ -303,6 +306,9 @@ class MediaServer:
             if not live or session.peer is not peer:
                 return  # a replaced or retired connection
             session.state = _CONNECTION_STATES.get(state, SessionState.CONNECTING)
+            if session.state in (SessionState.FAILED, SessionState.CLOSED):
+                # The client went away or its path broke: free the sockets now.
+                self.backend.retire(session, session.state)
             self._render_sessions(session)
             self.commit(session)
 
