@@ -12,6 +12,12 @@ and stop it when the client has decoded the first audio frame from the other sid
 Both keep ICE on loopback. The two paths take turns; one warm-up run of each is not
 counted. Each row is the median of ``--runs`` runs.
 
+A second table times the whole SDK path, ``meeting.join_with_media()`` (Locus join with
+TURN discovery, peer connection and offer, ``PUT /media``, ICE, DTLS) to the first
+decoded frame of the ``media:ready`` stream, next to a bare aiortc connection timed from
+``RTCPeerConnection()`` (offer, candidate gathering, answer, ICE, DTLS) to its first
+frame.
+
 Usage: ``python benchmarks/media_offer_to_audio.py [--runs N]``
 """
 
@@ -38,6 +44,7 @@ from aiortc import (
 )
 from aiortc.mediastreams import AudioStreamTrack, MediaStreamError, MediaStreamTrack
 
+from webex_meetings import Webex
 from webex_meetings.emulator import ThreadedEmulator
 
 HEADERS = ["includeAnswerInHttpResponse", "noOkInTransaction"]
@@ -88,6 +95,42 @@ async def bare() -> float:
     await client.close()
     await server.close()
     return end - start
+
+
+async def bare_full() -> float:
+    start = time.perf_counter()
+    client, first = await _offering_client()
+    server = _pc()
+    await server.setRemoteDescription(client.localDescription)
+    server.addTrack(AudioStreamTrack())
+    await server.setLocalDescription(await server.createAnswer())
+    await client.setRemoteDescription(server.localDescription)
+    end = await asyncio.wait_for(first, 10)
+    await client.close()
+    await server.close()
+    return end - start
+
+
+class SdkPath:
+    """The SDK: ``join_with_media()`` on a fresh meeting object, then leave."""
+
+    def __init__(self, emu: ThreadedEmulator, webex: Webex) -> None:
+        self.emu, self.webex = emu, webex
+
+    async def setup(self) -> None:
+        await self.webex.meetings.register()
+        self.sip = self.emu.create_meeting_room(title="bench")["sipUrl"]
+
+    async def run(self) -> float:
+        meeting = await self.webex.meetings.create(self.sip)
+        ready = asyncio.ensure_future(meeting.wait_for("media:ready", timeout=10))
+        start = time.perf_counter()
+        await meeting.join_with_media(audio="recvonly", video=False, share=False)
+        stream = (await ready)["stream"]
+        await asyncio.wait_for(stream.recv(), 10)
+        end = time.perf_counter()
+        await meeting.leave()
+        return end - start
 
 
 class EmulatorPath:
@@ -145,28 +188,34 @@ async def main(runs: int) -> str:
         async with httpx.AsyncClient(trust_env=False) as http:
             path = EmulatorPath(emu, http)
             await path.join()
-            paths: dict[str, Callable[[], Awaitable[float]]] = {
-                "bare aiortc ↔ aiortc (baseline)": bare,
-                "emulator: PUT /media OFFER → ANSWER in HTTP": path.run,
+            config = {
+                "services": {
+                    "discovery": {"u2c": emu.u2c_url},
+                    "allowedDomains": ["127.0.0.1", "localhost"],
+                }
             }
-            times: dict[str, list[float]] = {name: [] for name in paths}
-            for turn in range(runs + 1):
-                for name, measure in paths.items():
-                    took = await measure()
-                    if turn:  # the first turn warms up imports and codecs
-                        times[name].append(took)
-    base = statistics.median(times["bare aiortc ↔ aiortc (baseline)"])
-    rows = [
-        "| path | OFFER → first remote audio frame, median (ms) | min-max (ms) | ratio |",
-        "|---|---:|---:|---:|",
-    ]
-    for name, values in times.items():
-        median = statistics.median(values)
-        rows.append(
-            f"| {name} | {median * 1000:.1f} | {min(values) * 1000:.1f}-"
-            f"{max(values) * 1000:.1f} | {median / base:.2f} |"
-        )
+            async with Webex.init(
+                credentials={"access_token": emu.access_token}, config=config
+            ) as webex:
+                sdk = SdkPath(emu, webex)
+                await sdk.setup()
+                paths: dict[str, Callable[[], Awaitable[float]]] = {
+                    "bare aiortc ↔ aiortc (baseline)": bare,
+                    "emulator: PUT /media OFFER → ANSWER in HTTP": path.run,
+                    FULL_BASE: bare_full,
+                    "SDK: meeting.join_with_media() → first media:ready frame": sdk.run,
+                }
+                times: dict[str, list[float]] = {name: [] for name in paths}
+                for turn in range(runs + 1):
+                    for name, measure in paths.items():
+                        took = await measure()
+                        if turn:  # the first turn warms up imports and codecs
+                            times[name].append(took)
+    names = list(times)
+    rows = _table("OFFER → first remote audio frame", {name: times[name] for name in names[:2]})
+    rows += ["", *_table("start → first remote audio frame", {n: times[n] for n in names[2:]})]
     notes = [
+        "First table:",
         f"Median of {runs} runs per path, taking turns, after one warm-up run each; ICE on",
         "loopback host candidates only, no ICE servers. The clock starts once the client's",
         "offer exists and stops at its first decoded audio frame. aiortc's first audio",
@@ -174,12 +223,32 @@ async def main(runs: int) -> str:
         "The emulator answers on its own thread and event loop, so its end of ICE and DTLS",
         "overlaps the client's; the baseline runs both ends on one loop, which is why the",
         "emulator path can come out faster despite its HTTP round trip.",
+        "Second table: the clock starts at `RTCPeerConnection()` (bare) or at the",
+        "`join_with_media()` call (SDK: Locus join carrying TURN discovery, three-line",
+        "peer connection, ROAP OFFER over `PUT /media`, ICE and DTLS, the SDK's remote",
+        "track reader) and stops at the first decoded audio frame; the meeting object",
+        "is created before the clock starts and left after it stops.",
         f"Python {sys.version.split()[0]}.",
         f"Total benchmark time {time.perf_counter() - began:.1f}s.",
         "",
         f"Reproduce: `python benchmarks/media_offer_to_audio.py --runs {runs}`.",
     ]
     return "\n".join(rows) + "\n\n" + " ".join(notes[:-2]) + "\n\n" + notes[-1]
+
+
+FULL_BASE = "bare aiortc, whole connection (baseline)"
+
+
+def _table(measure: str, times: dict[str, list[float]]) -> list[str]:
+    base = statistics.median(next(iter(times.values())))
+    rows = [f"| path | {measure}, median (ms) | min-max (ms) | ratio |", "|---|---:|---:|---:|"]
+    for name, values in times.items():
+        median = statistics.median(values)
+        rows.append(
+            f"| {name} | {median * 1000:.1f} | {min(values) * 1000:.1f}-"
+            f"{max(values) * 1000:.1f} | {median / base:.2f} |"
+        )
+    return rows
 
 
 if __name__ == "__main__":

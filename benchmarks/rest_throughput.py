@@ -1,22 +1,30 @@
-"""REST throughput of webex_meetings next to webexpythonsdk and wxc_sdk, in one run.
+"""REST throughput of webex_meetings next to raw httpx, webexpythonsdk and wxc_sdk, in one run.
 
-One in-process emulator serves every library. Two workloads:
+The emulator runs in its own process (``python -m webex_meetings.emulator``) by default,
+so no library shares an event loop or the GIL with the server, and each run also
+records the CPU time this (client) process spent. ``--emulator inprocess`` serves from
+this event loop instead, as earlier versions of this benchmark did; then the CPU time
+includes the server's. Two workloads:
 
 * ``paginate``: list the 10,000 messages of one room through ``Link: rel="next"``
   pages of 100 (seeded with the emulator's control endpoint, so setup is instant).
 * ``concurrent``: 500 ``GET /people/me`` with at most ``--concurrency`` in flight.
 
 Every library gets the same concurrency cap: ``http.maxConcurrency`` for
-webex_meetings, a thread pool of that size for webexpythonsdk (its
-``requests`` pool holds 10 connections, hence the default of 10), and
-``concurrent_requests`` for wxc_sdk. Sync peers run in a worker thread so that the
-emulator, which shares this event loop, keeps serving. A peer that is not installed
-or fails on the emulator is reported as ``n/a`` with the reason.
+webex_meetings, a semaphore and a pool of that many connections for raw httpx, a
+thread pool of that size for webexpythonsdk (its ``requests`` pool holds 10
+connections, hence the default of 10), and ``concurrent_requests`` for wxc_sdk. Sync
+peers run in a worker thread. A peer that is not installed or fails on the emulator is
+reported as ``n/a`` with the reason.
 
-The emulator adds the same server cost to every library; the numbers compare client
-overhead on loopback, not network behaviour.
+``raw httpx`` is the floor of our own stack: a default ``httpx.AsyncClient`` sending
+the same GETs with a bearer header and decoding the JSON, with no models, retries,
+tracking ids or catalog. The emulator adds the same server cost to every library; the
+numbers compare client overhead on loopback, not network behaviour.
 
-Usage: ``python benchmarks/rest_throughput.py [--runs N] [--concurrency N]``
+Usage: ``python benchmarks/rest_throughput.py [--runs N] [--concurrency N]
+[--emulator process|inprocess] [--libraries a,b]`` (a subset of libraries prints the
+table without updating the results file).
 """
 
 from __future__ import annotations
@@ -25,22 +33,29 @@ import argparse
 import asyncio
 import concurrent.futures
 import contextlib
+import json
 import logging
 import statistics
+import subprocess
+import sys
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from webex_meetings import Webex
 from webex_meetings.emulator import Emulator
+from webex_meetings.emulator import control_client as calls
 
 MESSAGES = 10_000
 PAGE = 100
 REQUESTS = 500
 RESULTS = Path(__file__).parent / "results" / "rest_throughput.md"
 BASELINE = "webex_meetings"
+START_TIMEOUT = 60.0  # seconds for the emulator process to print its address
 
 
 @dataclass
@@ -59,19 +74,83 @@ class Row:
     library: str
     seconds: float | None = None
     rate: float | None = None
+    cpu: float | None = None
     errors: int = 0
     note: str = ""
     runs: list[float] = field(default_factory=list)
+    cpu_runs: list[float] = field(default_factory=list)
 
 
 Workload = Callable[[], Awaitable[Outcome]]
+
+
+class RemoteEmulator:
+    """The emulator in a child process, driven through its control API."""
+
+    def __init__(self) -> None:
+        self._process: asyncio.subprocess.Process | None = None
+        self._info: dict[str, Any] = {}
+        self._control: httpx.AsyncClient | None = None
+
+    async def __aenter__(self) -> RemoteEmulator:
+        self._process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "webex_meetings.emulator", "--json", stdout=subprocess.PIPE
+        )
+        assert self._process.stdout is not None
+        line = await asyncio.wait_for(self._process.stdout.readline(), START_TIMEOUT)
+        if not line:
+            raise RuntimeError("the emulator process exited before printing its address")
+        self._info = json.loads(line)
+        self._control = httpx.AsyncClient(base_url=self._info["base_url"], trust_env=False)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._control is not None:
+            await self._control.aclose()
+        if self._process is not None and self._process.returncode is None:
+            self._process.terminate()
+            try:
+                await asyncio.wait_for(self._process.wait(), 10)
+            except TimeoutError:
+                self._process.kill()
+                await self._process.wait()
+
+    @property
+    def u2c_url(self) -> str:
+        return str(self._info["u2c_url"])
+
+    @property
+    def hydra_url(self) -> str:
+        return str(self._info["hydra_url"])
+
+    @property
+    def access_token(self) -> str:
+        return str(self._info["access_token"])
+
+    async def _call(self, call: calls.ControlCall[Any]) -> Any:
+        assert self._control is not None
+        response = await self._control.request(
+            call.method, call.path, json=call.json, params=call.params
+        )
+        return call.result(response)
+
+    async def seed(self, *, messages: int) -> dict[str, Any]:
+        return dict(
+            await self._call(calls.seed(people=0, rooms=0, messages=messages, room_id=None))
+        )
+
+    async def clear_requests(self) -> int:
+        return int(await self._call(calls.clear_requests()))
+
+    async def requests(self, *, method: str, path: str) -> list[dict[str, Any]]:
+        return list(await self._call(calls.requests(method=method, path=path)))
 
 
 @dataclass
 class Ctx:
     """What every library needs to reach the emulator."""
 
-    emu: Emulator
+    emu: Emulator | RemoteEmulator
     room_id: str
     cap: int
 
@@ -99,6 +178,44 @@ async def _webex_meetings(ctx: Ctx) -> Any:
             results = await asyncio.gather(
                 *(webex.people.me() for _ in range(REQUESTS)), return_exceptions=True
             )
+            errors = sum(isinstance(r, BaseException) for r in results)
+            return Outcome(REQUESTS - errors, errors)
+
+        yield {"paginate": paginate, "concurrent": concurrent}
+
+
+# -- raw httpx: the floor of our own stack -------------------------------------------
+
+
+@contextlib.asynccontextmanager
+async def _raw_httpx(ctx: Ctx) -> Any:
+    limits = httpx.Limits(max_connections=ctx.cap, max_keepalive_connections=ctx.cap)
+    headers = {"authorization": f"Bearer {ctx.emu.access_token}"}
+    hydra = ctx.emu.hydra_url.rstrip("/")
+    slots = asyncio.Semaphore(ctx.cap)
+    async with httpx.AsyncClient(limits=limits, headers=headers, trust_env=False) as client:
+
+        async def me() -> Any:
+            async with slots:
+                response = await client.get(f"{hydra}/people/me")
+            response.raise_for_status()
+            return response.json()
+
+        await me()  # warm up
+
+        async def paginate() -> Outcome:
+            items: list[Any] = []
+            url: str | None = f"{hydra}/messages"
+            params: dict[str, Any] | None = {"roomId": ctx.room_id, "max": PAGE}
+            while url:
+                response = await client.get(url, params=params)
+                response.raise_for_status()
+                items += response.json()["items"]
+                url, params = response.links.get("next", {}).get("url"), None
+            return Outcome(len(items), 0)
+
+        async def concurrent() -> Outcome:
+            results = await asyncio.gather(*(me() for _ in range(REQUESTS)), return_exceptions=True)
             errors = sum(isinstance(r, BaseException) for r in results)
             return Outcome(REQUESTS - errors, errors)
 
@@ -180,6 +297,7 @@ async def _wxc_sdk(ctx: Ctx) -> Any:
 
 
 LIBRARIES = {
+    "raw httpx": _raw_httpx,
     "webex_meetings": _webex_meetings,
     "webexpythonsdk": _webexpythonsdk,
     "wxc_sdk": _wxc_sdk,
@@ -203,9 +321,11 @@ async def _measure(ctx: Ctx, library: str, runs: int) -> list[Row]:
                 try:
                     for _ in range(runs):
                         await ctx.emu.clear_requests()  # keep the request log small
+                        cpu_started = time.process_time()
                         started = time.perf_counter()
                         outcome = await run()
                         row.runs.append(time.perf_counter() - started)
+                        row.cpu_runs.append(time.process_time() - cpu_started)
                         # a short page walk counts as one error
                         short = outcome.items + outcome.errors < EXPECTED[name]
                         row.errors += outcome.errors + int(short)
@@ -220,6 +340,7 @@ async def _measure(ctx: Ctx, library: str, runs: int) -> list[Row]:
                     continue
                 row.seconds = statistics.median(row.runs)
                 row.rate = EXPECTED[name] / row.seconds
+                row.cpu = statistics.median(row.cpu_runs)
     except Exception as exc:  # not installed, or failed while setting up
         for row in rows.values():
             if not row.runs:
@@ -227,61 +348,81 @@ async def _measure(ctx: Ctx, library: str, runs: int) -> list[Row]:
     return list(rows.values())
 
 
-def _table(rows: list[Row], cap: int, runs: int) -> str:
-    base = {r.workload: r.seconds for r in rows if r.library == BASELINE}
+def _table(rows: list[Row], cap: int, runs: int, emulator: str) -> str:
+    base = {r.workload: r for r in rows if r.library == BASELINE}
     units = {"paginate": "items/s", "concurrent": "req/s"}
     titles = {
         "paginate": f"list {MESSAGES:,} messages, {PAGE}/page",
         "concurrent": f"{REQUESTS} concurrent GET /people/me",
     }
+    cpu_title = "client CPU s" if emulator == "process" else "CPU s (client + server)"
     lines = [
-        f"| workload | library | seconds (median of {runs}) | throughput | errors "
-        f"| time ratio to {BASELINE} |",
-        "|---|---|---:|---:|---:|---:|",
+        f"| workload | library | seconds (median of {runs}) | throughput | {cpu_title} "
+        f"| errors | time ratio to {BASELINE} | CPU ratio to {BASELINE} |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     for workload in EXPECTED:
         for r in (r for r in rows if r.workload == workload):
             name = f"{r.library} (baseline)" if r.library == BASELINE else r.library
-            if r.seconds is None:
-                lines.append(f"| {titles[workload]} | {name} | {r.note} | - | - | - |")
+            if r.seconds is None or r.cpu is None:
+                lines.append(f"| {titles[workload]} | {name} | {r.note} | - | - | - | - | - |")
                 continue
             b = base.get(workload)
-            ratio = f"{r.seconds / b:.2f}" if b else "-"
+            ratio = f"{r.seconds / b.seconds:.2f}" if b and b.seconds else "-"
+            cpu_ratio = f"{r.cpu / b.cpu:.2f}" if b and b.cpu else "-"
             lines.append(
                 f"| {titles[workload]} | {name} | {r.seconds:.3f} "
-                f"| {r.rate:,.0f} {units[workload]} | {r.errors} | {ratio} |"
+                f"| {r.rate:,.0f} {units[workload]} | {r.cpu:.3f} | {r.errors} "
+                f"| {ratio} | {cpu_ratio} |"
             )
     lines.append("")
+    where = (
+        "the emulator in its own process on loopback; CPU is this (client) process's time"
+        if emulator == "process"
+        else "one emulator in the benchmark's own event loop; CPU includes the server's"
+    )
     lines.append(
-        f"Concurrency cap {cap} for every library; one in-process emulator on loopback. "
-        "Ratio = library seconds / webex_meetings seconds (above 1 means slower). "
-        "Errors are summed over all runs."
+        f"Concurrency cap {cap} for every library; {where}. Ratio = library / "
+        f"{BASELINE} (above 1 means slower or more CPU). Errors are summed over all runs."
     )
     return "\n".join(lines)
 
 
-async def _main(runs: int, cap: int) -> str:
-    async with Emulator() as emu:
+async def _main(runs: int, cap: int, emulator: str, libraries: list[str]) -> str:
+    server: Any = RemoteEmulator() if emulator == "process" else Emulator()
+    async with server as emu:
         seeded = await emu.seed(messages=MESSAGES)
         ctx = Ctx(emu, seeded["messagesRoomId"], cap)
         rows: list[Row] = []
-        for library in LIBRARIES:
+        for library in libraries:
             rows += await _measure(ctx, library, runs)
-    return _table(rows, cap, runs)
+    return _table(rows, cap, runs, emulator)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--concurrency", type=int, default=10)
+    parser.add_argument("--emulator", choices=("process", "inprocess"), default="process")
+    parser.add_argument(
+        "--libraries",
+        help=f"comma-separated subset of: {', '.join(LIBRARIES)} (default: all)",
+    )
     args = parser.parse_args()
+    libraries = list(LIBRARIES)
+    if args.libraries:
+        libraries = [name.strip() for name in args.libraries.split(",")]
+        unknown = [name for name in libraries if name not in LIBRARIES]
+        if unknown:
+            parser.error(f"unknown libraries: {', '.join(unknown)}")
     logging.basicConfig(level=logging.ERROR)  # peers log retries and warnings at INFO
     started = time.perf_counter()
-    table = asyncio.run(_main(args.runs, args.concurrency))
+    table = asyncio.run(_main(args.runs, args.concurrency, args.emulator, libraries))
     total = f"\n\nTotal benchmark time {time.perf_counter() - started:.1f}s."
     print(table + total)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(f"# REST throughput\n\n{table}{total}\n")
+    if not args.libraries:
+        RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        RESULTS.write_text(f"# REST throughput\n\n{table}{total}\n")
 
 
 if __name__ == "__main__":

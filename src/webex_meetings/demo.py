@@ -3,18 +3,26 @@
 The demo walks what a bot does in a real meeting, all offline on loopback: init and
 ``ready``, the messaging quickstart, ``meetings.register()`` (device and Mercury),
 scheduling a meeting with the Meetings REST API, a guest creating that meeting by SIP
-address and passing its password gate, the host and the guest joining, host controls
-seen by both sides, leaving and unregistering.
+address and passing its password gate, the host joining, the guest's bot joining with
+media and recording what the meeting's (simulated) speaker says to a WAV file, host
+controls seen by both sides, leaving and unregistering.
 """
 
 from __future__ import annotations
 
+import array
 import asyncio
+import contextlib
+import itertools
+import math
 import sys
+import tempfile
 import time
-from collections.abc import Awaitable, Callable
+import wave
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 if TYPE_CHECKING:
@@ -31,6 +39,10 @@ WAIT = 15.0
 
 #: Password of the demo meeting; the guest types it to pass the gate.
 DEMO_PASSWORD = "Demo-Pass-123"  # noqa: S105 - a throwaway value on the local emulator
+
+#: What the emulator's simulated speaker plays, and how long the guest's bot records it.
+SPEAKER_TONE_HZ = 660.0
+RECORD_SECONDS = 1.5
 
 
 @dataclass
@@ -90,10 +102,39 @@ async def _act_and_wait(emitter: Any, event: str, action: Awaitable[Any]) -> Any
         waiter.cancel()
 
 
+@dataclass(frozen=True)
+class _WavSummary:
+    duration: float
+    rms_dbfs: float
+    tone_hz: float
+
+    @property
+    def silent(self) -> bool:
+        return self.rms_dbfs < -50.0
+
+
+def _summarize_wav(path: Path) -> _WavSummary:
+    """Length, loudness and (by zero crossings) pitch of the first channel of a WAV file."""
+    with wave.open(str(path), "rb") as wav:
+        channels, rate, frames = wav.getnchannels(), wav.getframerate(), wav.getnframes()
+        samples = array.array("h", wav.readframes(frames))[::channels]
+    duration = frames / rate if rate else 0.0
+    if not samples:
+        return _WavSummary(duration, -math.inf, 0.0)
+    rms = math.sqrt(sum(x * x for x in samples) / len(samples))
+    crossings = sum(1 for a, b in itertools.pairwise(samples) if (a < 0) != (b < 0))
+    return _WavSummary(
+        duration,
+        20 * math.log10(rms / 32768) if rms else -math.inf,
+        crossings / 2 / (len(samples) / rate),
+    )
+
+
 class _Demo:
-    def __init__(self, out: TextIO, emulator: Emulator) -> None:
+    def __init__(self, out: TextIO, emulator: Emulator, recording_dir: Path) -> None:
         self.progress = _Progress(out)
         self.emulator = emulator
+        self.recording = recording_dir / "guest-hears.wav"
 
     async def core(self, host: Webex) -> None:
         progress = self.progress
@@ -164,9 +205,50 @@ class _Demo:
             lambda: meeting.verify_password(DEMO_PASSWORD),
         )
         progress.note(f"password valid: {result.is_password_valid}")
-        await progress.step("guest: meeting.join()", meeting.join)
-        progress.note(f"guest lifecycle: {meeting.lifecycle.value}")
         return meeting
+
+    async def media(self, attended: Meeting, sip: str) -> None:
+        progress = self.progress
+        progress.section("Media")
+        await progress.step(
+            f"emulator: the meeting's simulated speaker plays a {SPEAKER_TONE_HZ:g} Hz tone",
+            lambda: self.emulator.set_speaker_audio(sip, SPEAKER_TONE_HZ),
+        )
+        ready = await progress.step(
+            "guest bot: join_with_media(audio='recvonly', video=False, share=False) "
+            "→ 'media:ready'",
+            lambda: _act_and_wait(
+                attended,
+                "media:ready",
+                attended.join_with_media(audio="recvonly", video=False, share=False),
+            ),
+        )
+        progress.note(f"guest lifecycle: {attended.lifecycle.value}")
+        progress.note(
+            f"media {attended.media.state.value}, remote {ready['type']} from a "
+            f"{attended.media.media_server!r} media server"
+        )
+        await progress.step(
+            f"guest bot: record {RECORD_SECONDS:g} s of the meeting's audio to WAV",
+            lambda: self._record(attended),
+        )
+        summary = _summarize_wav(self.recording)
+        progress.note(f"recording written to {self.recording}")
+        verdict = "silent!" if summary.silent else "not silent"
+        progress.note(
+            f"{summary.duration:.2f} s, {summary.rms_dbfs:.1f} dBFS RMS ({verdict}), "
+            f"pitch ≈ {summary.tone_hz:.0f} Hz"
+        )
+
+    async def _record(self, attended: Meeting) -> None:
+        from webex_meetings.meetings.media.sinks import record
+
+        # A reader of its own: it gets the audio from now on, not what was buffered.
+        recording = await record(str(self.recording), attended.media.subscribe("remoteAudio"))
+        try:
+            await asyncio.sleep(RECORD_SECONDS)
+        finally:
+            await recording.stop()
 
     async def host_controls(self, hosted: Meeting, attended: Meeting) -> None:
         progress = self.progress
@@ -207,6 +289,7 @@ class _Demo:
         )
         progress.note(f"host lifecycle: {hosted.lifecycle.value}")
         attended = await self.guest_joins(guest, scheduled.sip_address)
+        await self.media(attended, scheduled.sip_address)
         host_members = hosted.members
         await progress.step(
             "host sees the guest in 'members:update'",
@@ -218,10 +301,12 @@ class _Demo:
         )
         await self.host_controls(hosted, attended)
         progress.section("Wrap up")
+        stopped = asyncio.ensure_future(attended.wait_for("media:stopped", timeout=WAIT))
         await progress.step(
-            "guest: leave() → 'meeting:removed'",
+            "guest: leave() → 'media:stopped' and 'meeting:removed'",
             lambda: _act_and_wait(guest.meetings, "meeting:removed", attended.leave()),
         )
+        progress.note(f"media:stopped {await stopped}, media {attended.media.state.value}")
         await progress.step(
             "host: end_meeting_for_all() → 'meeting:removed'",
             lambda: _act_and_wait(host.meetings, "meeting:removed", hosted.end_meeting_for_all()),
@@ -244,14 +329,44 @@ async def _until(emitter: Any, event: str, predicate: Callable[[], bool]) -> Non
             await emitter.wait_for(event, timeout=WAIT)
 
 
-async def _demo(out: TextIO) -> None:
-    from webex_meetings import Webex
+async def _demo(out: TextIO, recording_dir: Path | None) -> None:
     from webex_meetings.emulator import Emulator
 
     started = time.perf_counter()
     out.write("webex-meetings demo: the SDK against the built-in Webex cloud emulator\n")
     emulator = Emulator()
-    demo = _Demo(out, emulator)
+    # The recording outlives the demo so that it can be played.
+    folder = recording_dir or Path(tempfile.mkdtemp(prefix="webex-meetings-demo-"))
+    demo = _Demo(out, emulator, folder)
+    with _loopback_media():
+        await _run(demo, emulator)
+    total = time.perf_counter() - started
+    out.write(
+        f"\nDone: {len(demo.progress.steps)} steps in {total:.2f} s. "
+        f"The guest bot's recording: {demo.recording}\n"
+    )
+
+
+@contextlib.contextmanager
+def _loopback_media() -> Iterator[None]:
+    """Gather ICE candidates on 127.0.0.1 only, for the demo's duration.
+
+    aioice leaves loopback out of its host candidates; without this the demo's media
+    would need a network interface. Restored afterwards (``run_demo`` may run in-process).
+    """
+    import aioice.ice
+
+    original = aioice.ice.get_host_addresses
+    aioice.ice.get_host_addresses = lambda use_ipv4, use_ipv6: ["127.0.0.1"]
+    try:
+        yield
+    finally:
+        aioice.ice.get_host_addresses = original
+
+
+async def _run(demo: _Demo, emulator: Emulator) -> None:
+    from webex_meetings import Webex
+
     await demo.progress.step("start the emulator on loopback", emulator.__aenter__)
     try:
         demo.progress.note(f"emulator at {emulator.base_url}")
@@ -268,15 +383,20 @@ async def _demo(out: TextIO) -> None:
             await demo.run(host, guest, "guest.bot@example.com")
     finally:
         await emulator.__aexit__(None, None, None)
-    total = time.perf_counter() - started
-    out.write(f"\nDone: {len(demo.progress.steps)} steps in {total:.2f} s.\n")
 
 
-def run_demo(out: TextIO | None = None) -> int:
-    """Run the demo; return the process exit code."""
+def run_demo(out: TextIO | None = None, *, recording_dir: str | Path | None = None) -> int:
+    """Run the demo; return the process exit code.
+
+    Args:
+        out: where to write (stdout by default).
+        recording_dir: where the guest bot's WAV recording goes (a new temporary
+            directory by default; it is left in place to be played).
+    """
     stream = out or sys.stdout
+    folder = Path(recording_dir) if recording_dir is not None else None
     try:
-        asyncio.run(_demo(stream))
+        asyncio.run(_demo(stream, folder))
     except ImportError as exc:
         stream.write(
             f"\nThe demo needs the emulator extra: pip install 'webex-meetings[emulator]' ({exc})\n"

@@ -1,22 +1,24 @@
 """The SDK's own ``httpx.AsyncClient``: httpx with a leaner HTTP/1.1 pool and no cookie jar.
 
-Two per-request costs of the stock httpcore pool dominate a client that keeps many
-requests in flight on loopback or a fast link:
+Per request, the stock httpcore pool does more than a client with many requests in
+flight on a fast link can afford:
 
-* Each time a request starts or a response is closed the pool asks every connection
-  whether it has expired. For an idle connection that polls its socket, and httpcore
-  reaches the socket through anyio's ``extra_attributes``, which builds a dict of
-  closures and calls ``getpeername()`` on every lookup. Our network streams look the
-  socket up once and poll it directly.
+* Each time a request starts or a response is closed, the pool asks every connection
+  whether it has expired, which for an idle connection means polling its socket
+  (reached through anyio's ``extra_attributes``, a dict of closures and a
+  ``getpeername()`` call per lookup). Our pool sweeps when a request needs a
+  connection and, when a response is closed with nobody waiting, only drops closed
+  connections; our network streams (``_network``) answer the poll from their own
+  buffer first.
 * When two requests are queued before either has started on its connection (the
   start awaits a lock, which yields), the pool hands both the same idle connection.
   One of them fails with ``ConnectionNotAvailable`` and goes round the pool again,
   repeating every expiry check. Our pool gives an idle HTTP/1.1 connection to one
   waiting request at a time.
 
-Everything else (TLS, timeouts, error mapping, the response stream) is httpx's and
-httpcore's own code. The pool relies on httpcore internals that have been stable
-through the 1.x series; when they are missing the stock pool is kept.
+HTTP/1.1 framing, TLS policy, timeouts and the mapping of errors stay httpx's and
+httpcore's. The pool relies on httpcore internals that have been stable through the
+1.x series; when they are missing, the stock pool is kept.
 
 The client also skips httpx's per-response cookie extraction, which wraps every
 request in a ``urllib`` request object: the Webex APIs set no cookies the SDK needs,
@@ -25,22 +27,18 @@ and the JS SDK in Node keeps none either.
 
 from __future__ import annotations
 
-import select
-import socket
 import ssl
-from collections.abc import Iterable
 from http.cookiejar import CookieJar
 from typing import Any
 
 import httpcore
 import httpx
-import os
+
 from webex_meetings._http._network import AsyncioBackend
 
 __all__ = ["CookielessAsyncClient", "PooledTransport"]
 
 _CookieTypes = httpx.Cookies | CookieJar | dict[str, str] | list[tuple[str, str]] | None
-_SocketOption = tuple[int, int, int] | tuple[int, int, bytes | bytearray] | tuple[int, int, None, int]
 
 # Pool internals the lean assignment reads; without them the stock pool stays in use.
 _POOL_ATTRIBUTES = (
@@ -54,86 +52,6 @@ _POOL_ATTRIBUTES = (
 )
 
 
-def _socket_readable(sock: socket.socket | None) -> bool:
-    """Whether a read would return at once: data, EOF, or a socket that is gone."""
-    fd = -1 if sock is None else sock.fileno()
-    if fd < 0:
-        return True
-    if hasattr(select, "poll"):
-        poller = select.poll()
-        poller.register(fd, select.POLLIN)
-        return bool(poller.poll(0))
-    readable, _, _ = select.select([fd], [], [], 0)  # pragma: no cover - Windows
-    return bool(readable)
-
-
-class _Stream(httpcore.AsyncNetworkStream):
-    """An httpcore network stream that answers ``is_readable`` without anyio lookups."""
-
-    def __init__(self, inner: httpcore.AsyncNetworkStream) -> None:
-        self._inner = inner
-        # The raw socket never changes for the life of the stream (TLS wraps it).
-        self._socket: socket.socket | None = inner.get_extra_info("socket")
-
-    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return await self._inner.read(max_bytes, timeout)
-
-    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        await self._inner.write(buffer, timeout)
-
-    async def aclose(self) -> None:
-        await self._inner.aclose()
-
-    async def start_tls(
-        self,
-        ssl_context: ssl.SSLContext,
-        server_hostname: str | None = None,
-        timeout: float | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        return _Stream(await self._inner.start_tls(ssl_context, server_hostname, timeout))
-
-    def get_extra_info(self, info: str) -> Any:
-        if info == "is_readable":
-            return _socket_readable(self._socket)
-        if info == "socket":
-            return self._socket
-        return self._inner.get_extra_info(info)
-
-
-class _Backend(httpcore.AsyncNetworkBackend):
-    """httpcore's anyio backend, with its streams wrapped in :class:`_Stream`."""
-
-    def __init__(self) -> None:
-        self._inner = httpcore.AnyIOBackend()
-
-    async def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[_SocketOption] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        stream = await self._inner.connect_tcp(
-            host, port, timeout=timeout, local_address=local_address, socket_options=socket_options
-        )
-        return _Stream(stream)
-
-    async def connect_unix_socket(
-        self,
-        path: str,
-        timeout: float | None = None,
-        socket_options: Iterable[_SocketOption] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        stream = await self._inner.connect_unix_socket(
-            path, timeout=timeout, socket_options=socket_options
-        )
-        return _Stream(stream)
-
-    async def sleep(self, seconds: float) -> None:
-        await self._inner.sleep(seconds)
-
-
 class _LeanConnectionPool(httpcore.AsyncConnectionPool):
     """An HTTP/1.1 pool that never hands one idle connection to two waiting requests."""
 
@@ -143,21 +61,23 @@ class _LeanConnectionPool(httpcore.AsyncConnectionPool):
             return super()._assign_requests_to_connections()
         connections = self._connections
         closing: list[httpcore.AsyncConnectionInterface] = []
-        # Drop closed connections, close expired ones and idle ones beyond the limit,
-        # as httpcore does (it counts every connection against the keep-alive limit).
+        queued = [request for request in self._requests if request.connection is None]
+        # Drop closed connections and close idle ones beyond the keep-alive limit, as
+        # httpcore does on every call (it counts every connection against that limit).
+        # Closing expired connections polls idle sockets, so that waits until a
+        # connection is about to be handed out.
         for connection in list(connections):
             if connection.is_closed():
                 connections.remove(connection)
-            elif connection.has_expired() or (
-                connection.is_idle() and len(connections) > self._max_keepalive_connections
+            elif (connection.is_idle() and len(connections) > self._max_keepalive_connections) or (
+                queued and connection.has_expired()
             ):
                 connections.remove(connection)
                 closing.append(connection)
-        queued = [request for request in self._requests if request.connection is None]
         if not queued:
             return closing
-        # A connection already given to a request that has not started on it yet is
-        # still idle, but it is taken.
+        # A connection given to a request that has not started on it yet is still
+        # idle, but it is taken.
         taken = {id(r.connection) for r in self._requests if r.connection is not None}
         for pool_request in queued:
             origin = pool_request.request.url.origin
@@ -172,7 +92,9 @@ class _LeanConnectionPool(httpcore.AsyncConnectionPool):
             if chosen is None:
                 if len(connections) >= self._max_connections:
                     # Make room by closing an idle connection to another origin.
-                    idle = next((c for c in connections if id(c) not in taken and c.is_idle()), None)
+                    idle = next(
+                        (c for c in connections if id(c) not in taken and c.is_idle()), None
+                    )
                     if idle is None:
                         continue  # stays queued until a connection frees up
                     connections.remove(idle)
@@ -217,7 +139,7 @@ class PooledTransport(httpx.AsyncHTTPTransport):
                 max_connections=stock._max_connections,
                 max_keepalive_connections=stock._max_keepalive_connections,
                 keepalive_expiry=stock._keepalive_expiry,
-                network_backend=AsyncioBackend() if os.environ.get('WMB') != 'anyio' else _Backend(),
+                network_backend=AsyncioBackend(),
             )
 
     @property

@@ -25,7 +25,9 @@ import httpcore
 
 __all__ = ["AsyncioBackend"]
 
-SocketOption = tuple[int, int, int] | tuple[int, int, bytes | bytearray] | tuple[int, int, None, int]
+SocketOption = (
+    tuple[int, int, int] | tuple[int, int, bytes | bytearray] | tuple[int, int, None, int]
+)
 
 # Stop reading from the socket while this much is buffered and unread; httpcore reads
 # in 64 KiB chunks, so the buffer normally never gets near it.
@@ -254,4 +256,3 @@ class AsyncioBackend(httpcore.AsyncNetworkBackend):
 
     async def sleep(self, seconds: float) -> None:
         await asyncio.sleep(seconds)
-

@@ -5,6 +5,10 @@ call raises :class:`~webex_meetings.meetings.errors.MeetingPermissionError` nami
 missing capability instead of sending a request Locus would refuse. The other controls
 are checked by Locus itself (its refusal surfaces as an ``APIStatusError``), as in JS.
 Member actions delegate to :class:`~webex_meetings.meetings.members.Members`.
+
+:class:`MeetingMediaControls` holds the media calls of the meeting (``add_media``,
+``update_media``, ``publish_streams``, ``mute_audio``...); they delegate to
+``meeting.media`` (:class:`~webex_meetings.meetings.media.MeetingMedia`).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from webex_meetings._logging import get_logger
 from webex_meetings.meetings.errors import (
     MeetingNotActiveError,
     MeetingPermissionError,
+    NoMediaEstablishedYetError,
     ParameterError,
     UserNotJoinedError,
 )
@@ -25,9 +30,10 @@ if TYPE_CHECKING:
     from webex_meetings.meetings.in_meeting_actions import InMeetingActions
     from webex_meetings.meetings.locus import LocusInfo
     from webex_meetings.meetings.locus.requests import LocusRequests
+    from webex_meetings.meetings.media import MeetingMedia
     from webex_meetings.meetings.members import Members
 
-__all__ = ["MeetingControls"]
+__all__ = ["MeetingControls", "MeetingMediaControls"]
 
 logger = get_logger(__name__)
 
@@ -238,3 +244,153 @@ class MeetingControls:
             ParameterError: no valid E.164 ``phone_number``.
         """
         return await self.members.cancel_phone_invite(phone_number=phone_number)
+
+
+class MeetingMediaControls:
+    """The media methods of :class:`~webex_meetings.meetings.meeting.Meeting`.
+
+    Each delegates to ``meeting.media``; see the media guide for what is sent.
+    """
+
+    media: MeetingMedia
+
+    async def add_media(
+        self,
+        *,
+        audio: Any = True,
+        video: Any = True,
+        share: Any = True,
+        allow_media_in_lobby: bool = False,
+    ) -> None:
+        """Start media after a plain :meth:`join` (JS ``addMedia``).
+
+        ``media:ready`` ``{type, stream, track}`` follows for each remote kind.
+
+        Args:
+            audio: ``True`` (send what gets published, receive), ``False``, ``"recvonly"``,
+                ``"sendonly"``, ``"inactive"`` or an aiortc audio track to send.
+            video: the same for the camera line.
+            share: the same for the screen-share line.
+            allow_media_in_lobby: start media before a host admits you.
+
+        Raises:
+            UserNotJoinedError: not joined (30102).
+            MeetingNotActiveError: the meeting is not active (30101).
+            UserInLobbyError: still in the lobby (30104).
+            ParameterError: media was added already, or an invalid option.
+            MediaError: aiortc is not installed, or the SDP could not be made.
+            AddMediaFailedError: the server refused or never answered, or ICE/DTLS failed.
+        """
+        await self.media.add_media(
+            audio=audio, video=video, share=share, allow_media_in_lobby=allow_media_in_lobby
+        )
+
+    async def update_media(
+        self, *, audio: Any = None, video: Any = None, share: Any = None
+    ) -> None:
+        """Change what is sent and received (JS ``updateMedia``); None leaves a kind alone.
+
+        A direction change (``audio="recvonly"``...) renegotiates with a new OFFER.
+
+        Raises:
+            NoMediaEstablishedYetError: no media yet (30103).
+            ParameterError: an invalid value.
+            AddMediaFailedError: the renegotiation failed.
+        """
+        await self.media.update_media(audio=audio, video=video, share=share)
+
+    async def publish_streams(
+        self, *, microphone: Any = None, camera: Any = None, screen_share: Any = None
+    ) -> None:
+        """Send aiortc tracks (JS ``publishStreams``); replaces what a line sent before.
+
+        ``meeting:streamPublishStateChanged`` ``{isPublished, mediaType, stream}`` is
+        emitted for each. Unlike JS, publishing ``screen_share`` does not request the
+        share floor.
+
+        Args:
+            microphone: an audio track for the audio line.
+            camera: a video track for the main video line.
+            screen_share: a video track for the screen-share line.
+
+        Raises:
+            NoMediaEstablishedYetError: no media yet (30103).
+            ParameterError: a track of the wrong kind, or the line does not send.
+        """
+        for track, kind in ((microphone, "audio"), (camera, "video"), (screen_share, "share")):
+            if track is not None:
+                await self.media.publish(track, kind)
+
+    async def unpublish_streams(self, *streams: Any) -> None:
+        """Stop sending these tracks (JS ``unpublishStreams``); they keep running.
+
+        Tracks that are not published are ignored.
+
+        Raises:
+            NoMediaEstablishedYetError: no media yet (30103).
+        """
+        connection = self.media.connection
+        if connection is None:
+            raise NoMediaEstablishedYetError()
+        from webex_meetings.meetings.media.options import KINDS  # the media package loads lazily
+
+        for kind in KINDS:
+            local = connection.local_track(kind)
+            if local is not None and any(local.source is stream for stream in streams):
+                await self.media.unpublish(kind)
+
+    async def mute_audio(self) -> None:
+        """Mute your audio (JS ``muteAudio``): silence is sent and Locus is told.
+
+        Raises:
+            UserNotJoinedError: not joined (30102).
+            NoMediaEstablishedYetError: no media yet (30103).
+            ParameterError: the audio line does not send.
+        """
+        await self.media.mute_audio()
+
+    async def unmute_audio(self) -> None:
+        """Unmute your audio (JS ``unmuteAudio``); also lifts a host mute when allowed.
+
+        Raises:
+            UserNotJoinedError: not joined (30102).
+            NoMediaEstablishedYetError: no media yet (30103).
+            MeetingPermissionError: a host muted you and disallows unmuting.
+        """
+        await self.media.unmute_audio()
+
+    async def mute_video(self) -> None:
+        """Mute your video (JS ``muteVideo``): black frames are sent and Locus is told.
+
+        Raises:
+            UserNotJoinedError: not joined (30102).
+            NoMediaEstablishedYetError: no media yet (30103).
+            ParameterError: the video line does not send.
+        """
+        await self.media.mute_video()
+
+    async def unmute_video(self) -> None:
+        """Unmute your video (JS ``unmuteVideo``).
+
+        Raises:
+            UserNotJoinedError: not joined (30102).
+            NoMediaEstablishedYetError: no media yet (30103).
+            MeetingPermissionError: a host turned your video off and disallows turning it on.
+        """
+        await self.media.unmute_video()
+
+    async def reconnect(self) -> bool:
+        """Reconnect media now (JS ``reconnect``), with ``meetings.reconnection.enabled``.
+
+        ``meeting:reconnectionStarting``, then ``meeting:reconnectionSuccess`` or
+        ``meeting:reconnectionFailure`` ``{error}``.
+
+        Returns:
+            True when a reconnection ran and succeeded; False when it did not start
+            (reconnection disabled, or one is running), which JS swallows too.
+
+        Raises:
+            ParameterError: media was never added.
+            ReconnectionError: the reconnection ran and failed.
+        """
+        return await self.media.reconnect()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 from webex_meetings._events import EventEmitter
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from webex_meetings.meetings.lobby import KeepAlive
     from webex_meetings.meetings.locus import LocusInfo
     from webex_meetings.meetings.locus.requests import LocusRequests
+    from webex_meetings.meetings.media import MeetingMedia
     from webex_meetings.meetings.plugin import Meetings
 
 __all__ = ["PERMISSION_TOKEN_REFRESH_THRESHOLD", "MeetingJoinLeave"]
@@ -68,6 +69,8 @@ class MeetingJoinLeave(EventEmitter):
     guest: bool | None
     self_id: str | None
     is_user_unadmitted: bool
+    media: MeetingMedia
+    _left_by_user: bool
 
     if TYPE_CHECKING:
 
@@ -104,6 +107,9 @@ class MeetingJoinLeave(EventEmitter):
         def _remove(self, reason: MeetingRemovedReason | str) -> None:
             """Provided by ``Meeting``."""
 
+        async def _close_media(self) -> None:
+            """Provided by ``Meeting``."""
+
     def is_joined(self) -> bool:
         """True when Locus shows self ``JOINED`` (in the meeting, not in the lobby)."""
         return self.state == "JOINED" and not self.is_user_unadmitted
@@ -122,6 +128,7 @@ class MeetingJoinLeave(EventEmitter):
         move_to_resource: bool = False,
         as_resource_occupant: bool | None = None,
         alias: str | None = None,
+        roap_message: Mapping[str, Any] | None = None,
     ) -> JoinResponse:
         """Join the meeting through Locus (JS ``join``; no media).
 
@@ -142,6 +149,8 @@ class MeetingJoinLeave(EventEmitter):
             move_to_resource: move the media to ``resource_id``.
             as_resource_occupant: join as the occupant of ``resource_id``.
             alias: display name to show instead of the user's name.
+            roap_message: a ROAP message for ``localMedias`` (set by
+                :meth:`join_with_media`: the TURN discovery request).
 
         Returns:
             The parsed join response (``locus``, ``locus_url``, ``self_id``, ``media_id``...).
@@ -177,6 +186,7 @@ class MeetingJoinLeave(EventEmitter):
                     move_to_resource=move_to_resource,
                     as_resource_occupant=as_resource_occupant,
                     alias=alias,
+                    roap_message=roap_message,
                 )
             )
         except BaseException as exc:
@@ -205,6 +215,7 @@ class MeetingJoinLeave(EventEmitter):
         elif self._has_joined_once:
             self.correlation_id = str(uuid.uuid4())
         self._has_joined_once = True
+        self._left_by_user = False
         previous = self.lifecycle
         self._set_lifecycle(MeetingLifecycle.JOINING)
         self.emit(MeetingEvents.RINGING, {"type": "JOIN", "id": self.id})
@@ -243,13 +254,87 @@ class MeetingJoinLeave(EventEmitter):
         logger.info("meeting %s: join accepted (%s)", self.id, self.lifecycle.value)
         return response
 
+    async def join_with_media(
+        self,
+        *,
+        audio: Any = True,
+        video: Any = True,
+        share: Any = True,
+        allow_media_in_lobby: bool = True,
+        **join_options: Any,
+    ) -> JoinResponse:
+        """Join and start media in one go (JS ``joinWithMedia``).
+
+        The join carries the TURN discovery request, then media is added as by
+        :meth:`add_media`. If that fails, the whole sequence is tried once more (joining
+        again, which gives a new media session); after the second failure the meeting
+        is left, as in JS. ``media:ready`` ``{type, stream, track}`` follows for each
+        remote kind.
+
+        Args:
+            audio: ``True`` (send what gets published, receive), ``False``, ``"recvonly"``,
+                ``"sendonly"``, ``"inactive"`` or an aiortc audio track to send.
+            video: the same for the camera line (a video track to send).
+            share: the same for the screen-share line.
+            allow_media_in_lobby: must be True, as in JS (media starts in the lobby).
+            **join_options: keyword arguments of :meth:`join` (``pin``, ``moderator``...).
+
+        Returns:
+            The join response of the attempt that worked.
+
+        Raises:
+            MediaError: aiortc is not installed (nothing is sent), or the SDP could not
+                be made (not retried).
+            ParameterError: an invalid option, ``allow_media_in_lobby=False``, or the
+                device is not registered.
+            AddMediaFailedError: the media server refused or never answered (35 s, see
+                ``meeting.media.timeouts``), or ICE/DTLS failed, twice.
+            JoinMeetingError | IntentToJoinError | PasswordError: the join failed twice.
+        """
+        from webex_meetings.meetings.media._aiortc import require_aiortc
+
+        if "roap_message" in join_options:
+            raise ParameterError("join_with_media makes the join's roap_message itself")
+        require_aiortc()  # fail before joining, not after
+        joined = False
+
+        async def join(roap: Mapping[str, Any]) -> JoinResponse:
+            nonlocal joined
+            response = await self.join(roap_message=roap, **join_options)
+            joined = True
+            return response
+
+        try:
+            # No leave between the attempts: a meeting left by its last participant
+            # ends and is removed, and a removed meeting cannot be joined again. The
+            # second join moves this device to a new media session instead.
+            return await self.media.join_with_media(
+                join,
+                audio=audio,
+                video=video,
+                share=share,
+                allow_media_in_lobby=allow_media_in_lobby,
+                leave=None,
+            )
+        except Exception:
+            if joined and self.state != "LEFT" and self.lifecycle is not MeetingLifecycle.REMOVED:
+                try:
+                    await self.leave()
+                except Exception as exc:
+                    logger.info(
+                        "meeting %s: leaving after join_with_media failed: %s", self.id, exc
+                    )
+            raise
+
     async def leave(
         self, *, reason: MeetingRemovedReason | str | None = None, resource_id: str | None = None
     ) -> Any:
         """Leave the meeting (JS ``leave``).
 
-        The meeting is removed from ``webex.meetings`` (``meeting:removed``) when Locus
-        reports self removed; guests are removed at once, as in JS.
+        Once Locus confirms, media is closed (``media:stopped`` for each remote kind
+        that was ready). The meeting is removed from ``webex.meetings``
+        (``meeting:removed``) when Locus reports self removed; guests are removed at
+        once, as in JS.
 
         Args:
             reason: the ``meeting:removed`` reason when the meeting is removed at once
@@ -272,16 +357,21 @@ class MeetingJoinLeave(EventEmitter):
         previous = self.lifecycle
         self._set_lifecycle(MeetingLifecycle.LEAVING)
         self._keep_alive.stop()
+        # The media server drops our connection when Locus sees us leave: that must not
+        # start a media reconnection (and its rejoin).
+        self._left_by_user = True
         try:
             result = await self.requests.leave(
                 locus_url, self_id, device_url, self.correlation_id, resource_id=resource_id
             )
         except BaseException:
+            self._left_by_user = False
             if self.lifecycle is MeetingLifecycle.LEAVING:
                 self._set_lifecycle(previous)
             raise
         if self.lifecycle is MeetingLifecycle.LEAVING:
             self._set_lifecycle(MeetingLifecycle.LEFT)
+        await self._close_media()
         if self.guest:  # JS destroys guests' meetings at once (a no-op if already removed)
             self._remove(reason or MeetingRemovedReason.CLIENT_LEAVE_REQUEST)
         return result

@@ -3,8 +3,10 @@
 The members are spread over small modules, each a base class of :class:`Meeting`:
 :mod:`~webex_meetings.meetings.info_access` (meeting info, password, captcha, token),
 :mod:`~webex_meetings.meetings.joining` (join, leave, decline, acknowledge) and
-:mod:`~webex_meetings.meetings.controls` (host and member controls). The lifecycle is
-described in :mod:`~webex_meetings.meetings.lifecycle`.
+:mod:`~webex_meetings.meetings.controls` (host, member and media controls). The lifecycle
+is described in :mod:`~webex_meetings.meetings.lifecycle`. Media lives in
+:attr:`Meeting.media` (:class:`~webex_meetings.meetings.media.MeetingMedia`, created
+with the meeting; aiortc is imported only when media starts).
 """
 
 from __future__ import annotations
@@ -16,21 +18,28 @@ from typing import TYPE_CHECKING, Any, Final
 
 from webex_meetings._logging import get_logger
 from webex_meetings.meetings.constants import DestinationType, MeetingEvents, MeetingRemovedReason
-from webex_meetings.meetings.controls import MeetingControls
+from webex_meetings.meetings.controls import MeetingControls, MeetingMediaControls
+from webex_meetings.meetings.errors import ReconnectionError
 from webex_meetings.meetings.in_meeting_actions import InMeetingActions
 from webex_meetings.meetings.info_access import MeetingInfoAccess
 from webex_meetings.meetings.info_state import MeetingInfoState
 from webex_meetings.meetings.joining import MeetingJoinLeave
 from webex_meetings.meetings.lifecycle import LIFECYCLE_EVENT, MeetingLifecycle, lifecycle_for_self
 from webex_meetings.meetings.lobby import KeepAlive
-from webex_meetings.meetings.locus import JoinResponse, LocusInfo, LocusInfoEvents
+from webex_meetings.meetings.locus import LocusInfo, LocusInfoEvents
 from webex_meetings.meetings.locus.requests import LocusRequests
 from webex_meetings.meetings.locus.sections import SelfState
+from webex_meetings.meetings.locus.self_events import (
+    muted_by_others_changed,
+    video_muted_by_others_changed,
+)
 from webex_meetings.meetings.members import Members
 
 if TYPE_CHECKING:
     from webex_meetings._client import Webex
     from webex_meetings.meetings.destination import Destination
+    from webex_meetings.meetings.locus import JoinResponse
+    from webex_meetings.meetings.media import MeetingMedia
     from webex_meetings.meetings.plugin import Meetings
 
 __all__ = ["LIFECYCLE_EVENT", "Meeting", "MeetingLifecycle"]
@@ -69,13 +78,15 @@ _SHARED_IDENTIFIERS: Final = frozenset(
 )
 
 
-class Meeting(MeetingInfoAccess, MeetingJoinLeave, MeetingControls):
+class Meeting(MeetingInfoAccess, MeetingJoinLeave, MeetingControls, MeetingMediaControls):
     """One meeting, created by ``await webex.meetings.create(destination)``.
 
     Emits the JS meeting events (``meeting:stateChange``, ``meeting:self:lobbyWaiting``,
     ``meeting:self:guestAdmitted``, ``meeting:locked``, ``meeting:actionsUpdate``,
     ``meeting:recording:*``...; see the meetings guide), plus ``meeting:lifecycle``.
-    Member events come from :attr:`members`.
+    Member events come from :attr:`members`. Media events (``media:ready``,
+    ``media:stopped``, ``meeting:reconnection*``...) come from :attr:`media`, emitted
+    here too.
 
     Attributes:
         id: local meeting id (a uuid), the key of ``webex.meetings.get_all_meetings()``.
@@ -87,6 +98,7 @@ class Meeting(MeetingInfoAccess, MeetingJoinLeave, MeetingControls):
         locus_info: the Locus state (:class:`LocusInfo`).
         in_meeting_actions: what this user may do now (:class:`InMeetingActions`).
         requests: the Locus request layer of this meeting.
+        media: the meeting's audio, video and share (:class:`MeetingMedia`).
         lifecycle: the :class:`MeetingLifecycle` state.
         media_connections: ``mediaConnections`` of the last join response.
         media_id: the media id of the last join response.
@@ -143,6 +155,7 @@ class Meeting(MeetingInfoAccess, MeetingJoinLeave, MeetingControls):
         self._from_locus: dict[str, Any] = {}
         self._sip_uri_fallback: str | None = None
         self._has_joined_once = False
+        self._left_by_user = False
         self._joining: asyncio.Future[JoinResponse] | None = None
         self._info_task: asyncio.Task[None] | None = None
         if destination.type is DestinationType.LOCUS_ID and isinstance(destination.value, dict):
@@ -163,6 +176,7 @@ class Meeting(MeetingInfoAccess, MeetingJoinLeave, MeetingControls):
             get_locus=self.requests.get_locus_dto,
             on_removed=self._on_locus_removed,
             in_meeting_actions=self.in_meeting_actions,
+            local_audio_muted=self._local_audio_muted,
         )
         self._info = MeetingInfoState(
             meetings.meeting_info, destination, on_info=self._on_meeting_info
@@ -172,6 +186,11 @@ class Meeting(MeetingInfoAccess, MeetingJoinLeave, MeetingControls):
         self.locus_info.on(LocusInfoEvents.SELF_UPDATED, self._on_self_updated)
         self.locus_info.on(LocusInfoEvents.SELF_UNADMITTED, self._on_unadmitted)
         self.locus_info.on(LocusInfoEvents.SELF_ADMITTED, self._on_admitted)
+        self.locus_info.on(LocusInfoEvents.DISCONNECT_DUE_TO_INACTIVITY, self._on_inactivity_drop)
+        # Imported here: the media package is only needed once a meeting exists.
+        from webex_meetings.meetings.media import MeetingMedia
+
+        self.media: MeetingMedia = MeetingMedia(self._webex, self, rejoin=self._rejoin_for_media)
 
     def __repr__(self) -> str:
         return (
@@ -292,6 +311,16 @@ class Meeting(MeetingInfoAccess, MeetingJoinLeave, MeetingControls):
 
     def _on_self_updated(self, previous: SelfState | None, current: SelfState) -> None:
         self._update_lifecycle_from_self()
+        # Host mutes follow Locus state, not the (gated) mutedByOthers events, as in JS.
+        if muted_by_others_changed(previous, current):
+            self.media.handle_remote_mute(bool(current.remote_muted))
+        if video_muted_by_others_changed(previous, current):
+            self.media.handle_remote_mute(bool(current.remote_video_muted), video=True)
+        device = current.joined_with or {}
+        sessions = device.get("mediaSessions")
+        self.media.handle_media_sessions(
+            [s for s in sessions if isinstance(s, Mapping)] if isinstance(sessions, list) else []
+        )
 
     def _update_lifecycle_from_self(self) -> None:
         current = self.locus_info.self_state
@@ -310,6 +339,51 @@ class Meeting(MeetingInfoAccess, MeetingJoinLeave, MeetingControls):
 
     def _on_admitted(self, raw_self: Mapping[str, Any]) -> None:
         self._keep_alive.stop()
+
+    def _on_inactivity_drop(self, reason: str | None) -> None:
+        # JS: reconnect (which rejoins) with autoRejoin, else tell the app it was dropped.
+        if not self._webex.config.meetings.reconnection.auto_rejoin:
+            self.emit(MeetingEvents.SELF_LEFT, reason)
+        elif self.media.options is not None:
+            self._meetings._spawn(self._reconnect_quietly(), name="meeting-inactivity-reconnect")
+        else:
+            logger.info("meeting %s: dropped for inactivity (%s); no media", self.id, reason)
+
+    async def _reconnect_quietly(self) -> None:
+        try:
+            await self.media.reconnect()
+        except Exception as exc:  # reported as meeting:reconnectionFailure already
+            logger.info("meeting %s: reconnection after inactivity failed: %s", self.id, exc)
+
+    async def _rejoin_for_media(self) -> JoinResponse:
+        if self._left_by_user or self.lifecycle is MeetingLifecycle.REMOVED:
+            raise ReconnectionError("the meeting was left; not rejoining")
+        return await self.join()
+
+    def _local_audio_muted(self) -> bool | None:
+        """Local audio mute as JS ``audio.isMuted()``; None while there is no media."""
+        from webex_meetings.meetings.media import MediaState
+
+        if self.media.state not in (MediaState.CONNECTED, MediaState.RECONNECTING):
+            return None
+        return self.media.mute_state()[0]
+
+    async def _close_media(self) -> None:
+        """Close media (``media:stopped``); a failure to close does not fail the caller."""
+        try:
+            await self.media.close()
+        except Exception as exc:
+            logger.warning("meeting %s: closing media failed: %s", self.id, exc)
+
+    async def _close_media_to_the_end(self) -> None:
+        # Webex.close() cancels the plugin's tasks: finish closing anyway (it awaits us),
+        # so no peer connection outlives it.
+        closing = asyncio.ensure_future(self._close_media())
+        try:
+            await asyncio.shield(closing)
+        except asyncio.CancelledError:
+            await closing
+            raise
 
     def _on_locus_removed(self, reason: MeetingRemovedReason) -> None:
         if self.locus_info.removal_should_leave:
@@ -339,6 +413,13 @@ class Meeting(MeetingInfoAccess, MeetingJoinLeave, MeetingControls):
         self.locus_info.close()
         if self._info_task is not None and not self._info_task.done():
             self._info_task.cancel()
+        if self._media_in_use():
+            self._meetings._spawn(self._close_media_to_the_end(), name="meeting-media-close")
+
+    def _media_in_use(self) -> bool:
+        from webex_meetings.meetings.media import MediaState
+
+        return self.media.state not in (MediaState.IDLE, MediaState.CLOSED)
 
     async def _aclose(self) -> None:
         """Stop every timer and task of this meeting and wait for them (``Webex.close``)."""
@@ -347,5 +428,7 @@ class Meeting(MeetingInfoAccess, MeetingJoinLeave, MeetingControls):
         if task is not None and not task.done():
             task.cancel()
         await self._keep_alive.aclose()
+        if self._media_in_use():
+            await self._close_media()
         if task is not None:
             await asyncio.gather(task, return_exceptions=True)

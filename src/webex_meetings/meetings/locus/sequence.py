@@ -169,12 +169,37 @@ def compare_sequence(current: Mapping[str, Any], incoming: Mapping[str, Any]) ->
     return _check_out_of_sync(cur, inc)
 
 
-def is_locus(dto: Any) -> bool:
-    """True if ``dto`` looks like a Locus DTO: ``sequence`` has ``rangeStart`` and ``rangeEnd``."""
-    if not isinstance(dto, Mapping):
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _is_sequence(sequence: Any) -> bool:
+    """A sequence object every comparison can work with: numbers, or nothing, throughout."""
+    if not isinstance(sequence, Mapping) or "rangeStart" not in sequence:
         return False
-    sequence = dto.get("sequence")
-    return isinstance(sequence, Mapping) and "rangeStart" in sequence and "rangeEnd" in sequence
+    if "rangeEnd" not in sequence:
+        return False
+    entries = sequence.get("entries")
+    if entries is not None and not (
+        isinstance(entries, list) and all(_is_number(entry) for entry in entries)
+    ):
+        return False
+    return all(
+        sequence.get(bound) is None or _is_number(sequence.get(bound))
+        for bound in ("rangeStart", "rangeEnd")
+    )
+
+
+def is_locus(dto: Any) -> bool:
+    """True if ``dto`` looks like a Locus DTO: ``sequence`` has ``rangeStart`` and ``rangeEnd``.
+
+    The sequence (and a delta's ``baseSequence``) must hold numbers where numbers go: a
+    malformed one cannot be ordered, so the DTO is not a Locus DTO (it is ignored).
+    """
+    if not isinstance(dto, Mapping) or not _is_sequence(dto.get("sequence")):
+        return False
+    base = dto.get("baseSequence")
+    return base is None or _is_sequence(base)
 
 
 def is_sequence_empty(dto: Mapping[str, Any]) -> bool:
@@ -191,8 +216,9 @@ def last_entry(dto: Mapping[str, Any] | None) -> int | None:
     """The newest version number of a DTO (last ``sequence.entries`` item), if any."""
     if not dto:
         return None
-    entries = (dto.get("sequence") or {}).get("entries") or []
-    return entries[-1] if entries else None
+    sequence = dto.get("sequence")
+    entries = sequence.get("entries") if isinstance(sequence, Mapping) else None
+    return entries[-1] if isinstance(entries, list) and entries else None
 
 
 def _to_action(result: SeqCmp) -> LocusAction:
