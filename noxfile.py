@@ -1,7 +1,8 @@
 """Developer tasks: ``nox -s tests``, ``nox -s lint``, ``nox -s typecheck``, ``nox -s bench``,
 ``nox -s docs``.
 
-Opt-in: ``nox -s js_sdk`` runs the official Webex JS SDK against the emulator.
+Opt-in: ``nox -s js_sdk`` runs the official Webex JS SDK against the emulator;
+``nox -s soak`` keeps a bot in a meeting under periodic faults for ten minutes.
 """
 
 from __future__ import annotations
@@ -70,6 +71,18 @@ def bench(session: nox.Session) -> None:
     session.run("python", "benchmarks/rest_throughput.py")
     session.run("python", "benchmarks/mercury_dispatch.py")
     session.run("python", "benchmarks/register_latency.py")
+
+
+@nox.session
+def soak(session: nox.Session) -> None:
+    """Keep a bot in a meeting under periodic faults (10 min; WEBEX_SOAK_SECONDS to change).
+
+    Opt-in, not part of the default sessions or CI: the soak test is collected only with
+    WEBEX_SOAK=1, which this session sets.
+    """
+    session.install("-e", ".[test]")
+    session.env["WEBEX_SOAK"] = "1"
+    session.run("pytest", "-q", "tests/reliability/test_soak.py", *session.posargs)
 
 
 @nox.session(name="js_sdk")

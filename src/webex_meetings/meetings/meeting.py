@@ -316,8 +316,8 @@ class Meeting(MeetingInfoAccess, MeetingJoinLeave, MeetingControls, MeetingMedia
             self.media.handle_remote_mute(bool(current.remote_muted))
         if video_muted_by_others_changed(previous, current):
             self.media.handle_remote_mute(bool(current.remote_video_muted), video=True)
-        device = current.joined_with or {}
-        sessions = device.get("mediaSessions")
+        device = current.joined_with
+        sessions = device.get("mediaSessions") if isinstance(device, Mapping) else None
         self.media.handle_media_sessions(
             [s for s in sessions if isinstance(s, Mapping)] if isinstance(sessions, list) else []
         )
