@@ -71,6 +71,7 @@ def bench(session: nox.Session) -> None:
     session.run("python", "benchmarks/rest_throughput.py")
     session.run("python", "benchmarks/mercury_dispatch.py")
     session.run("python", "benchmarks/register_latency.py")
+    session.run("python", "benchmarks/media_offer_to_audio.py")
 
 
 @nox.session
