@@ -21,7 +21,7 @@ Every exception the SDK raises on purpose derives from :class:`WebexError`::
     │   └── DomainNotAllowedError        a URL points outside the allowed domains
     ├── DeviceError                      WDM device registration failed or is unusable
     ├── MercuryError                     the Mercury websocket failed
-    │   ├── MercuryConnectionClosed      closed with (code, reason) per mercury.md §6
+    │   ├── MercuryConnectionClosed      closed with (code, reason) per the Mercury protocol
     │   ├── MercuryConnectTimeoutError   no buffer-state frame in time (also a TimeoutError)
     │   └── MercuryQueueFullError        the outgoing queue is full while reconnecting
     └── APIError                         a request did not produce a usable response
@@ -379,11 +379,11 @@ class MeetingRuleError(WebexError, ValueError):
 
 
 class DeviceError(WebexError):
-    """The WDM device could not be registered, refreshed or used (device.md)."""
+    """The WDM device could not be registered, refreshed or used (WDM device protocol)."""
 
 
 class MercuryError(WebexError):
-    """The Mercury websocket failed (mercury.md).
+    """The Mercury websocket failed (Mercury protocol).
 
     Attributes:
         unsent: messages queued for sending that never went out (set when Mercury

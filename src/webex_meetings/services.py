@@ -1,6 +1,6 @@
 """The U2C service catalog: service name → URL, host map, and who may get the token.
 
-Lookup order follows the JS SDK (services.md §2): ``override`` → ``postauth`` →
+Lookup order follows the JS SDK (U2C service catalog): ``override`` → ``postauth`` →
 ``preauth`` → ``discovery``. Pointing the SDK at another deployment (the emulator, for
 one) is one setting, ``config={"services": {"discovery": {"u2c": url}}}``: every other
 URL comes from the catalogs that ``u2c`` serves.
@@ -29,7 +29,7 @@ __all__ = ["COMMERCIAL_DOMAINS", "CatalogState", "ServiceCatalog", "join_url"]
 
 logger = get_logger(__name__)
 
-# Hosts containing one of these may receive the user's token (services.md §6).
+# Hosts containing one of these may receive the user's token (U2C service catalog).
 COMMERCIAL_DOMAINS: Final = (
     "wbx2.com",
     "ciscospark.com",
@@ -171,7 +171,7 @@ class ServiceCatalog:
             )
         )
         self._apply("preauth", preauth)
-        # A u2c link in the limited catalog moves the post-auth request (services.md §2).
+        # A u2c link in the limited catalog moves the post-auth request (U2C service catalog).
         u2c = self.get("u2c") or u2c
         postauth = await self._transport.request_json(
             RequestOptions(method="GET", url=join_url(u2c, "catalog"), params={"format": "hostmap"})
@@ -288,7 +288,7 @@ class ServiceCatalog:
         return any(host == d or host.endswith("." + d) for d in self._allowed_domains)
 
     def should_authorize(self, url: str) -> bool:
-        """Whether the user's token may be sent to ``url`` (http.md §1)."""
+        """Whether the user's token may be sent to ``url`` (JS SDK HTTP pipeline)."""
         if "/limited/" in urlsplit(url).path and self._is_u2c(url):
             return False
         return self.is_service_url(url) or self.is_allowed_domain(url)

@@ -1,7 +1,7 @@
 """Helpers for the meeting-info and Locus tests: users with a device and a Mercury socket.
 
 Everything goes over real loopback sockets: httpx for HTTP, the plain ``websockets``
-client for Mercury, as the SDK does it (locus.md, mercury.md).
+client for Mercury, as the SDK does it (Locus protocol, the Mercury protocol).
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ class User:
         return await self.request("POST", f"{emu.base_url}/wbxappapi/v1/meetingInfo", json=payload)
 
     def join_body(self, **extra: Any) -> dict[str, Any]:
-        """A join body shaped like the SDK's (locus.md §4.1)."""
+        """A join body shaped like the SDK's (Locus protocol)."""
         return {
             "device": {"url": self.device_url, "deviceType": "WEB", "countryCode": "US"},
             "usingResource": None,

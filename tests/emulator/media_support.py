@@ -130,7 +130,7 @@ def media_body(
     video_muted: bool = True,
     correlation_id: str = "corr",
 ) -> dict[str, Any]:
-    """A ``PUT <self>/media`` body shaped like the SDK's (roap.md §2, §5)."""
+    """A ``PUT <self>/media`` body shaped like the SDK's (ROAP protocol)."""
     local: dict[str, Any] = {"audioMuted": audio_muted, "videoMuted": video_muted}
     body: dict[str, Any] = {
         "device": {"url": user.device_url, "deviceType": "WEB"},

@@ -1,4 +1,4 @@
-"""Bearer authentication (401s) and the idbroker token endpoint (http.md §2)."""
+"""Bearer authentication (401s) and the idbroker token endpoint (JS SDK HTTP pipeline)."""
 
 from __future__ import annotations
 

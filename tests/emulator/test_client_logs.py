@@ -1,4 +1,4 @@
-"""The clientLogs upload the SDK runs after meetings (services.md §5, config.md §1)."""
+"""The clientLogs upload the JS SDK runs after meetings."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``conversation.activity`` frames pushed when messaging state changes (hydra-plugins.md §3).
+"""``conversation.activity`` frames pushed when messaging state changes (JS REST plugins).
 
 Checked on the wire with a plain ``websockets`` client: verbs, raw-uuid ids, ``target``
 tags and URLs, and who receives each activity.

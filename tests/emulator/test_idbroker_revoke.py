@@ -1,4 +1,4 @@
-"""idbroker token revocation (http.md §2), as the JS SDK calls it after a refresh."""
+"""idbroker token revocation (JS SDK HTTP pipeline), as the JS SDK calls it after a refresh."""
 
 from __future__ import annotations
 

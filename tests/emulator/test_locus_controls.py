@@ -1,6 +1,6 @@
 """Call control over real sockets: every request changes state, answers a delta and pushes it.
 
-Each step checks locus.md §3/§5: the answer's ``baseSequence`` is the version before the
+Each step checks the Locus protocol: the answer's ``baseSequence`` is the version before the
 request, ``sequence`` the next one, and the same delta reaches every joined device as a
 ``locus.difference`` event.
 """

@@ -1,4 +1,4 @@
-"""Joining a Locus over real sockets: shapes, admission, lobby, reads, sync (locus.md §2-§4, §7)."""
+"""Joining a Locus over real sockets: shapes, admission, lobby, reads, sync (Locus protocol)."""
 
 from __future__ import annotations
 

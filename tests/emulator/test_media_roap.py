@@ -1,7 +1,7 @@
 """ROAP transactions with the media server: sequence numbers, retransmissions, glare.
 
 Glare is made with the control API's server OFFER (pushed over Mercury) and a client
-OFFER crossing it; the tie-breaker decides (roap.md §1, §4.2, §7.6).
+OFFER crossing it; the tie-breaker decides (ROAP protocol).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The media server with real WebRTC media over loopback: offers, answers, media, mute.
 
 A bare aiortc client (the test's) joins, sends ROAP over ``PUT <self>/media`` and reads
-the answer from the HTTP response or from Mercury (roap.md §2-§5).
+the answer from the HTTP response or from Mercury (ROAP protocol).
 """
 
 from __future__ import annotations

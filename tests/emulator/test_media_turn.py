@@ -1,4 +1,4 @@
-"""TURN discovery, malformed ROAP, and the media server's lazy start (roap.md §3).
+"""TURN discovery, malformed ROAP, and the media server's lazy start (ROAP protocol).
 
 None of these needs a peer connection, and the emulator must not load aiortc for them.
 """

@@ -1,6 +1,6 @@
 """The Mercury websocket hub over real sockets, with the plain ``websockets`` client.
 
-Frames and close codes follow mercury.md §2-§6; faults come from the control API.
+Frames and close codes follow the Mercury protocol; faults come from the control API.
 """
 
 from __future__ import annotations

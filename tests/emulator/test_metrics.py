@@ -1,4 +1,4 @@
-"""The metrics sink the catalog advertises (services.md §5), as the JS SDK posts to it."""
+"""The metrics sink the catalog advertises (U2C service catalog), as the JS SDK posts to it."""
 
 from __future__ import annotations
 

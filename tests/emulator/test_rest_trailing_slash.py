@@ -13,7 +13,7 @@ def test_batched_people_lookup_with_a_trailing_slash_is_answered_directly(
     webex_emulator: ThreadedEmulator, sync_client: httpx.Client
 ) -> None:
     emu = webex_emulator
-    # The JS SDK's batched people.get(id) (hydra-plugins.md §1), which also sends
+    # The JS SDK's batched people.get(id) (JS REST plugins), which also sends
     # cisco-no-http-redirect: a 307 to /people would be a detour the real API never takes.
     response = sync_client.get(
         f"{emu.hydra_url}/people/",

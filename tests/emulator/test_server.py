@@ -70,7 +70,7 @@ async def test_seeded_identity_has_webex_shapes() -> None:
         token = TOKEN.match(emu.access_token)
         assert token is not None
         assert token["org"] == emu.org_uuid
-        assert emu.access_token.count("_") == 2  # the JS SDK's org-id rule (services.md §3)
+        assert emu.access_token.count("_") == 2  # the JS SDK's org-id rule (U2C service catalog)
         refresh = TOKEN.match(emu.refresh_token)
         assert refresh is not None
         assert refresh["org"] == emu.org_uuid

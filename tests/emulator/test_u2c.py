@@ -1,4 +1,4 @@
-"""U2C catalogs (services.md §3-§4): limited without auth, full with auth, hostmap shape."""
+"""U2C catalogs (U2C service catalog): limited without auth, full with auth, hostmap shape."""
 
 from __future__ import annotations
 

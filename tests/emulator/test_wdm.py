@@ -1,4 +1,4 @@
-"""WDM device registration against the emulator, over real HTTP (device.md)."""
+"""WDM device registration against the emulator, over real HTTP (WDM device protocol)."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def test_register_returns_the_device_dto(webex_emulator: ThreadedEmulator) -> No
     assert device["webSocketUrl"] == (
         f"ws://{host}/mercury/api/v1/apps/wx2/registrations/{device_uuid}/messages"
     )
-    assert "?" not in device["webSocketUrl"]  # device.md §7
+    assert "?" not in device["webSocketUrl"]  # the WDM device protocol
     person = parse_hydra_id(webex_emulator.person_id)
     assert person is not None
     assert device["userId"] == person.uuid
@@ -72,7 +72,7 @@ def test_get_refresh_delete_round_trip(webex_emulator: ThreadedEmulator) -> None
         listed = client.get(f"{webex_emulator.base_url}/wdm/api/v1/devices").json()
         assert [d["url"] for d in listed["devices"]] == [device["url"]]
 
-        # The SDK sends the whole DTO back, minus features, plus the ttl (device.md §3).
+        # The SDK sends the whole DTO back, minus features, plus the ttl (WDM device protocol).
         body = {k: v for k, v in device.items() if k != "features"} | {"name": "renamed"}
         refreshed = client.put(device["url"], json={**body, "ttl": 60})
         assert refreshed.status_code == 200

@@ -11,7 +11,7 @@ from webex_meetings.emulator import Emulator
 
 
 def fast(emulator: Emulator) -> dict[str, Any]:
-    """Quick reconnects; the emulator's loopback host as an allowed domain (services.md §6)."""
+    """Quick reconnects; the emulator's loopback host as an allowed domain (U2C service catalog)."""
     return {
         "mercury": {"backoffTimeReset": 20, "backoffTimeMax": 100, "connectTimeout": 5},
         "services": {

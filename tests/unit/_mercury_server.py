@@ -13,7 +13,7 @@ from websockets.exceptions import ConnectionClosed
 
 
 class FakeMercury:
-    """Speaks the server side of mercury.md §2-5, with knobs for failure modes.
+    """Speaks the server side of the Mercury protocol, with knobs for failure modes.
 
     Attributes:
         reject: close codes to use, one per connection attempt, before the buffer state.

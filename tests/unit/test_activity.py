@@ -1,4 +1,4 @@
-"""conversation.activity → rooms/messages/memberships events (hydra-plugins.md §3)."""
+"""conversation.activity → rooms/messages/memberships events (JS REST plugins)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Mercury ``conversation.activity`` → Hydra-webhook-shaped events (hydra-plugins.md §3).
+"""Mercury ``conversation.activity`` → Hydra-webhook-shaped events (JS REST plugins).
 
 Pure functions, no I/O: :func:`map_activity` returns the events that ``rooms``,
 ``messages`` and ``memberships`` ``listen()`` emit for one activity; a ``messages``

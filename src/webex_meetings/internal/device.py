@@ -1,6 +1,6 @@
 """The WDM device registration (``webex.internal.device``): register, refresh, unregister.
 
-Lifecycle (device.md)::
+Lifecycle (WDM device protocol)::
 
     UNREGISTERED ──register()──► REGISTERING ──► REGISTERED ──refresh()──► REFRESHING
          ▲                            │              │  ▲                       │
@@ -49,7 +49,7 @@ logger = get_logger(__name__)
 
 NAMESPACE: Final = "Device"
 KEY: Final = "@"
-# Fields never sent back on refresh (device.md §3) or never kept (§2).
+# Fields never sent back on refresh (WDM device protocol) or never kept (§2).
 _NOT_REFRESHED: Final = frozenset({"features", "mediaCluster", "etag"})
 _DROPPED: Final = frozenset({"services", "serviceHostMap"})
 # Seconds before the next attempt when a scheduled refresh failed.
@@ -346,7 +346,7 @@ class Device(EventEmitter):
             self._validate(ws, "the WDM webSocketUrl")
         previous = self._record
         if etag is not None and etag == self._etag and "features" in previous:
-            # Same etag: WDM may have omitted the developer toggles (device.md §3).
+            # Same etag: WDM may have omitted the developer toggles (WDM device protocol).
             features = dict(previous.get("features") or {})
             new = record.get("features")
             if isinstance(new, Mapping):

@@ -119,7 +119,7 @@ class MeetingRemovedReason(enum.StrEnum):
 
 
 class MeetingEvents:
-    """Event names emitted by ``webex.meetings`` and by a ``Meeting`` (events.md §1-2)."""
+    """Event names emitted by ``webex.meetings`` and by a ``Meeting`` (JS SDK events)."""
 
     MEETING_ADDED: Final = "meeting:added"
     MEETING_REMOVED: Final = "meeting:removed"
@@ -166,7 +166,7 @@ class MeetingEvents:
 
 
 class MembersEvents:
-    """Event names emitted by ``meeting.members`` (events.md §3)."""
+    """Event names emitted by ``meeting.members`` (JS SDK events)."""
 
     UPDATE: Final = "members:update"
     SELF_UPDATE: Final = "members:self:update"

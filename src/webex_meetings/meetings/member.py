@@ -1,6 +1,6 @@
 """A meeting member: one Locus participant plus the flags the JS SDK derives from it.
 
-The derivations follow JS ``member/util.ts`` (events.md §3): status from ``state`` and
+The derivations follow JS ``member/util.ts`` (JS SDK events): status from ``state`` and
 device intents, mute from remote controls then local media status, roles from
 ``controls.role.roles``, host/self/sharing by participant or person id.
 """

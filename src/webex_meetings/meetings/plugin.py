@@ -1,6 +1,6 @@
 """``webex.meetings``: registration, the meeting collection and ``create()``.
 
-``register()`` follows the JS sequence (events.md §1, README "The join flow" step 4):
+``register()`` follows the JS sequence (JS SDK events, README "The join flow" step 4):
 
 1. ``GET {hydra}/people/me`` (the user's identity; ``type`` ``appuser`` is a guest);
 2. in parallel: the preferred Webex site (``GET {hydra}/meetingPreferences``, skipped for

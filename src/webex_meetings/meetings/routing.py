@@ -1,6 +1,6 @@
 """Routing Locus DTOs to meetings: Mercury ``locus.*`` events and ``sync_meetings()``.
 
-A DTO belongs to the first meeting that matches, in the JS order (locus.md §8): the
+A DTO belongs to the first meeting that matches, in the JS order (Locus protocol): the
 locus URL; the correlation id of this device's entry in ``self.devices``; the SIP
 address in ``self.callbackInfo``; the conversation URL (not for unified space meetings);
 the meeting number (``info.webExMeetingId``); the last ``replaces[].locusUrl``. A DTO

@@ -3,7 +3,7 @@
 ``webex.messages``, ``webex.rooms``, ``webex.memberships`` and
 ``webex.attachment_actions`` are event emitters. After ``await resource.listen()`` they
 turn every Mercury ``conversation.activity`` into the webhook-shaped events of the JS
-SDK (hydra-plugins.md §3)::
+SDK (JS REST plugins)::
 
     {"createdBy", "orgId", "resource", "ownedBy": "creator", "status": "active",
      "created", "event", "actorId", "data": {...Hydra ids...}}

@@ -17,7 +17,7 @@ ACCESS_TOKEN_LIFETIME = 14 * 24 * 3600
 REFRESH_TOKEN_LIFETIME = 90 * 24 * 3600
 
 #: Scope of issued tokens. Without ``spark:kms`` the JS SDK never tries to downscope
-#: (http.md §2), which this emulator does not implement.
+#: (JS SDK HTTP pipeline), which this emulator does not implement.
 DEFAULT_SCOPE = "spark:all"
 
 

@@ -80,7 +80,7 @@ def new_token(org_uuid: str) -> str:
     """Return a new opaque OAuth token shaped ``<64 hex>_PF84_<org uuid>``.
 
     The JS SDK derives the org id from a token with exactly three ``_``-separated parts
-    (services.md §3); without it the SDK never loads its post-auth catalog.
+    (U2C service catalog); without it the SDK never loads its post-auth catalog.
     """
     return f"{secrets.token_hex(32)}_PF84_{org_uuid}"
 

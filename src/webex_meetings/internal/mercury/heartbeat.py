@@ -1,6 +1,6 @@
 """The Mercury keep-alive: ping, wait for the matching pong, close when it does not come.
 
-Per mercury.md §5: the first ping goes out right after the buffer-state frame, the next
+Per the Mercury protocol: the first ping goes out right after the buffer-state frame, the next
 one ``pingInterval`` after each pong. Each ping carries a fresh uuid ``id`` that the
 pong must echo. No pong within ``pongTimeout`` closes the socket with ``1000`` /
 ``Pong not received``, a wrong id with ``1000`` / ``Pong mismatch``; both are normal

@@ -10,11 +10,11 @@ Lifecycle::
 
 One task (the runner) owns the loop: open a :class:`MercurySocket`, start the
 :class:`Heartbeat`, dispatch frames until the socket closes, classify the close
-(mercury.md §6), then reconnect after a jittered exponential backoff
+(Mercury protocol), then reconnect after a jittered exponential backoff
 (``backoffTimeReset`` doubling up to ``backoffTimeMax``) or stop. The first reconnect
 after a drop is immediate, as in JS; failed attempts back off.
 
-Dispatch (mercury.md §3.1): a handler registered for ``data.eventType`` runs first, then
+Dispatch (Mercury protocol): a handler registered for ``data.eventType`` runs first, then
 the envelope is emitted as ``event``, ``event:<namespace>`` and, when the type contains a
 dot, ``event:<eventType>`` (e.g. ``event:locus.difference``). A listener that raises is
 isolated by the emitter and never stops the loop. Envelope ids already seen are not

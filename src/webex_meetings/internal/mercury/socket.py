@@ -1,6 +1,6 @@
 """One Mercury websocket connection: open, auth handshake, receive loop, acks, close.
 
-Handshake (mercury.md §1-3), all within ``config.mercury.connect_timeout``:
+Handshake (Mercury protocol), all within ``config.mercury.connect_timeout``:
 
 1. open the websocket on ``webSocketUrl`` + the JS query parameters (no Authorization
    header, no subprotocol), through an HTTP CONNECT proxy when one is configured;
@@ -67,7 +67,7 @@ _CAN_BATCH: Final = hasattr(ClientConnection, "send_context")
 
 
 class CloseAction(enum.Enum):
-    """What the outer loop does after a close (mercury.md §6)."""
+    """What the outer loop does after a close (Mercury protocol)."""
 
     RECONNECT = "reconnect"
     """Transient: connect again with backoff."""
@@ -95,7 +95,7 @@ def fix_close_code(code: int, reason: str) -> int:
 
 
 def classify_close(code: int, reason: str, *, established: bool) -> CloseAction:
-    """Classify a close per mercury.md §6.2 (during ``open``) or §6.3 (after).
+    """Classify a close per the Mercury protocol (during ``open``) or §6.3 (after).
 
     Args:
         code: the close code.
@@ -125,7 +125,7 @@ def classify_close(code: int, reason: str, *, established: bool) -> CloseAction:
 def prepare_url(web_socket_url: str, params: Mapping[str, str | None]) -> str:
     """Add (or overwrite, or with ``None`` remove) query parameters of the socket URL.
 
-    Unlike Node's legacy ``url.format`` (mercury.md §1 quirk), parameters of a URL that
+    Unlike Node's legacy ``url.format`` (the Mercury protocol quirk), parameters of a URL that
     already has a query string are merged instead of being dropped.
     """
     parts = urlsplit(web_socket_url)

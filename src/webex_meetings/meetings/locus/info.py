@@ -414,7 +414,7 @@ class LocusInfo(LocusViews, EventEmitter):
     # -- lifecycle ----------------------------------------------------------------
 
     def is_meeting_active(self) -> MeetingRemovedReason | None:
-        """Why the meeting should be removed now (locus.md §3.7), or ``None`` if active."""
+        """Why the meeting should be removed now (Locus protocol), or ``None`` if active."""
         verdict = removal_reason(
             locus_type=self.type,
             full_state=self.raw.get("fullState") or {},

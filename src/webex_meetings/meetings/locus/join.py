@@ -1,4 +1,4 @@
-"""The Locus join request: body, URL, redirects and error mapping (locus.md §4).
+"""The Locus join request: body, URL, redirects and error mapping (Locus protocol).
 
 ``POST {locusUrl}/participant?alternateRedirect=true`` when the meeting already has a
 locus URL, else ``POST {locus}/loci/call?alternateRedirect=true`` with the invitee
@@ -135,7 +135,7 @@ class JoinResponse:
 
 
 def build_join_body(request: JoinRequest, *, device_type: str = "WEB") -> dict[str, Any]:
-    """The JSON body of the join (locus.md §4.1), without ``invitee`` (set per URL)."""
+    """The JSON body of the join (Locus protocol), without ``invitee`` (set per URL)."""
     device: dict[str, Any] = {"url": request.device_url, "deviceType": device_type}
     if request.installation_id:
         device["installationId"] = request.installation_id

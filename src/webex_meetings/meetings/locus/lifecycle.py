@@ -1,4 +1,4 @@
-"""When a meeting ends for this client (JS ``LocusInfo.isMeetingActive``, locus.md §3.7)."""
+"""When a meeting ends for this client (JS ``LocusInfo.isMeetingActive``, the Locus protocol)."""
 
 from __future__ import annotations
 

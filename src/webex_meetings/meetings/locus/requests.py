@@ -1,6 +1,6 @@
-"""Every Locus request a meeting bot makes (locus.md §5, §7), over ``webex.request``.
+"""Every Locus request a meeting bot makes (Locus protocol), over ``webex.request``.
 
-"Delta requests" (the *seq* column of locus.md §5) add the current Locus ``sequence`` to
+"Delta requests" (the *seq* column of the Locus protocol) add the current Locus ``sequence`` to
 the body and hand ``response.body.locus`` to ``on_locus`` (the meeting's delta parser),
 so the meeting state follows its own actions without waiting for Mercury. Going through
 ``webex.request`` gives them auth, tracking ids and the transport's retries.

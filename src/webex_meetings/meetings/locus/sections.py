@@ -176,7 +176,7 @@ def _hint_section(info: Raw, key: str) -> list[str]:
 
 
 def user_display_hints(info: Raw | None, roles: Collection[str], is_joined: bool) -> list[str]:
-    """The hints that apply to this user (JS ``InfoUtils.parse``, locus.md §2.3).
+    """The hints that apply to this user (JS ``InfoUtils.parse``, the Locus protocol).
 
     All ``joined`` hints once self is JOINED (only ``VOIP_IS_ENABLED`` before), plus
     ``coHost`` hints for a cohost and ``moderator`` hints for a moderator; both of those

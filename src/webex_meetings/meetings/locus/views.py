@@ -137,7 +137,7 @@ class LocusViews:
 
     @property
     def user_display_hints(self) -> list[str]:
-        """The hints that apply to this user now (locus.md §2.3)."""
+        """The hints that apply to this user now (Locus protocol)."""
         return list(self.info_state.user_display_hints) if self.info_state else []
 
     @property

@@ -1,8 +1,8 @@
 """One aiortc ``RTCPeerConnection`` per meeting: three bundled lines, SDPs, ICE state.
 
-The connection has the JS transcoded layout (roap.md §4.4): audio, main video and
+The connection has the JS transcoded layout (ROAP protocol): audio, main video and
 screen-share video, in that m-line order, on one BUNDLE transport. Video prefers H.264
-(the JS SDK requires it), then VP8; RTX is offered only with ``enableRtx``. Every local
+(JS SDK requires it), then VP8; RTX is offered only with ``enableRtx``. Every local
 SDP goes through :func:`~webex_meetings.meetings.media.sdp.munge` before it is sent.
 
 aiortc specifics handled here: ``iceServers`` is always an explicit list (``None`` would

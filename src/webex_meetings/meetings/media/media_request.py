@@ -1,4 +1,4 @@
-"""``PUT <selfUrl>/media``: ROAP and local-mute requests, one at a time (roap.md §2, §5).
+"""``PUT <selfUrl>/media``: ROAP and local-mute requests, one at a time (ROAP protocol).
 
 Both kinds share the endpoint and the queue rules of the JS ``LocusMediaRequest``:
 
@@ -111,7 +111,7 @@ class LocusMediaRequest:
 
         Raises:
             UserNotJoinedError: there is no self URL yet (not joined).
-            MediaError: the response has no ``locus`` object (the JS SDK fails then).
+            MediaError: the response has no ``locus`` object (JS SDK fails then).
             APIError: the HTTP request failed.
         """
         # A ROAP message carries the mute state: queued local mutes are now redundant.
@@ -215,7 +215,7 @@ class LocusMediaRequest:
     def build_body(
         self, kind: str, media_id: str, roap: RoapMessage | None = None
     ) -> dict[str, Any]:
-        """The JSON body of a ``LocalMute`` or ``RoapMessage`` request (roap.md §2)."""
+        """The JSON body of a ``LocalMute`` or ``RoapMessage`` request (ROAP protocol)."""
         ctx = self.context
         audio_muted, video_muted = ctx.mute_state()
         preferences: dict[str, Any] = {"preferTranscoding": ctx.prefer_transcoding}

@@ -1,4 +1,4 @@
-"""Media reconnection, as the JS ``ReconnectionManager`` (roap.md §6, config.md §1).
+"""Media reconnection, as the JS ``ReconnectionManager`` (ROAP protocol, the JS SDK configuration).
 
 Only with ``meetings.reconnection.enabled`` (off by default). One run:
 

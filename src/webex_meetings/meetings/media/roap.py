@@ -1,4 +1,4 @@
-"""ROAP messages: the offer/answer envelope Locus carries for media (roap.md §1).
+"""ROAP messages: the offer/answer envelope Locus carries for media (ROAP protocol).
 
 A ROAP message travels as ``roapMessage`` inside the JSON *string* ``localSdp`` of a
 ``PUT <selfUrl>/media`` body, and comes back inside the JSON string ``remoteSdp`` of

@@ -1,6 +1,6 @@
 """The ROAP state machine of one media connection: offers, answers, glare, timeouts.
 
-Client-initiated transaction (roap.md §4.1), run by :meth:`RoapSession.negotiate`:
+Client-initiated transaction (ROAP protocol), run by :meth:`RoapSession.negotiate`:
 
 1. the peer makes an SDP offer; the session sends ``OFFER`` with the next ``seq``, the
    client tie-breaker and the headers ``includeAnswerInHttpResponse`` and

@@ -1,6 +1,6 @@
 """SDP munging for the settings aiortc has no API for (pure string functions).
 
-Applied to every local SDP before it is sent (roap.md §4.4); the server's answer only
+Applied to every local SDP before it is sent (ROAP protocol); the server's answer only
 holds what our SDP offered, so removals take effect on both directions:
 
 * ``b=TIAS`` (bps) and ``b=AS`` (kbps) per m-section: the bitrate we ask the remote to

@@ -1,4 +1,4 @@
-"""TURN discovery (ROAP seq 0) and the ICE servers it yields (roap.md §3).
+"""TURN discovery (ROAP seq 0) and the ICE servers it yields (ROAP protocol).
 
 ``TURN_DISCOVERY_REQUEST`` goes either inside the Locus join (``joinWithMedia``) or in a
 ``PUT <selfUrl>/media`` of its own (``addMedia`` after a plain join, and every

@@ -1,7 +1,7 @@
 """Client-log uploads: sessions opened by ``logs/urls``, filled by a PUT, closed by ``logs/meta``.
 
 The SDK uploads its logs after a meeting ends or a join fails (``autoUploadLogs``,
-config.md §1) through the ``clientLogs`` catalog service (services.md §5) in three
+the JS SDK configuration) through the ``clientLogs`` catalog service (U2C service catalog) in three
 phases, using the generic upload of its core (``webex.upload``):
 
 1. ``POST {clientLogs}/logs/urls`` with ``{"file": <name>}``; it reads ``tempURL`` (where

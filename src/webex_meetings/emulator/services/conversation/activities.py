@@ -1,7 +1,7 @@
 """``conversation.activity`` events: what Webex pushes over Mercury when a space changes.
 
 The SDK's ``rooms``, ``messages``, ``memberships`` and ``attachmentActions``
-``listen()`` turn these activities into webhook-shaped events (hydra-plugins.md §3).
+``listen()`` turn these activities into webhook-shaped events (JS REST plugins).
 Backends call :func:`publish` after a REST call changed messaging state; the activity
 goes to every live socket of each recipient (the members of the space, as a rule).
 
@@ -34,7 +34,7 @@ __all__ = [
     "publish",
 ]
 
-#: ``data.eventType`` of every frame built here (mercury.md §4).
+#: ``data.eventType`` of every frame built here (Mercury protocol).
 EVENT_TYPE: Final = "conversation.activity"
 
 

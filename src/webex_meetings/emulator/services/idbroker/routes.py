@@ -1,4 +1,4 @@
-"""idbroker routes: the token endpoint (refresh_token grant) and revocation (http.md §2)."""
+"""idbroker routes: the token endpoint (refresh_token grant) and token revocation."""
 
 from __future__ import annotations
 

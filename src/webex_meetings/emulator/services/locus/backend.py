@@ -2,7 +2,7 @@
 
 Every state change follows one pattern: mutate the locus, then :meth:`LocusBackend.commit`,
 which renders it, bumps the version if anything changed and pushes the change to every
-device in the meeting (locus.md §3, §9).
+device in the meeting (Locus protocol).
 """
 
 from __future__ import annotations

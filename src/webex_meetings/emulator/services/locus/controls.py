@@ -1,6 +1,6 @@
 """Call control on controls URLs: ``PATCH/PUT {locusUrl}/controls``, ``PATCH {P}/<m>/controls``.
 
-Bodies are those of locus.md §5. Moderator actions need the ``MODERATOR`` or ``COHOST``
+Bodies are those of the Locus protocol. Moderator actions need the ``MODERATOR`` or ``COHOST``
 role (403 2423007 otherwise); transferring the host role needs ``MODERATOR``. Unknown
 body keys are a 400 naming them, so a client typo fails loudly.
 """
@@ -217,7 +217,7 @@ def _roles(
 
 
 def _reclaim(locus: Locus, actor: Participant, given: Any, host_key: str) -> None:
-    """Reclaim the host role with the host key (locus.md §5 ``assignRoles``)."""
+    """Reclaim the host role with the host key (the Locus protocol ``assignRoles``)."""
     if actor.moderator:
         raise errors.LocusError(409, errors.ALREADY_HOST, "You are already the host.")
     if not isinstance(given, str) or given != host_key:

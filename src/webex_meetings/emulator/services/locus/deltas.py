@@ -2,7 +2,7 @@
 
 The log keeps the last rendering of every top-level section and of every participant,
 and the version at which each last changed. A delta since version ``n`` is then exactly
-the sections and participants whose version is above ``n`` (locus.md §3.6), so a sync
+the sections and participants whose version is above ``n`` (Locus protocol), so a sync
 from any past version needs no history of snapshots.
 """
 

@@ -2,7 +2,7 @@
 
 Names are the SDK's ``DISPLAY_HINTS`` vocabulary. The SDK applies ``joined`` hints to a
 joined user, adds ``moderator`` hints for the ``MODERATOR`` role and ``coHost`` hints for
-``COHOST`` (locus.md §2.3); each toggle hint names the action now possible, so it
+``COHOST`` (Locus protocol); each toggle hint names the action now possible, so it
 flips with the state (``LOCK_CONTROL_LOCK`` while unlocked, ``LOCK_CONTROL_UNLOCK``
 while locked, ...).
 """

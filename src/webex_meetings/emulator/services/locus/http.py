@@ -79,7 +79,7 @@ def viewer_of(locus: Locus, caller: AccessToken) -> str | None:
 def answer(
     locus: Locus, body: dict[str, Any], before: int, caller: AccessToken, **extra: Any
 ) -> JSONResponse:
-    """Answer a delta request (locus.md §5).
+    """Answer a delta request (Locus protocol).
 
     Returns:
         ``{locus: <delta>, **extra}`` since the version the body's ``sequence`` names
@@ -95,7 +95,7 @@ def answer(
 
 
 def joined(result: JoinResult) -> JSONResponse:
-    """The join response: ``{locus: <full DTO>, mediaConnections}`` (locus.md §4.2)."""
+    """The join response: ``{locus: <full DTO>, mediaConnections}`` (Locus protocol)."""
     return JSONResponse(
         {
             "locus": full_dto(result.locus, result.participant.id),

@@ -1,4 +1,4 @@
-"""Joining: ``POST {locus}/loci/call`` and ``POST {locusUrl}/participant`` (locus.md §4).
+"""Joining: ``POST {locus}/loci/call`` and ``POST {locusUrl}/participant`` (Locus protocol).
 
 Checks, in order: a valid permission token for a meeting with a password; the lock
 (2423003 unless host); the host-PIN intent (2423005 without one, 2423006 for a wrong

@@ -1,4 +1,4 @@
-"""The lobby: who waits, admission by a moderator, waiting for the host (locus.md §4.4).
+"""The lobby: who waits, admission by a moderator, waiting for the host (Locus protocol).
 
 A waiting participant is ``IDLE`` with a device whose ``intent.type`` is ``WAIT`` and
 which carries ``keepAliveUrl``/``keepAliveSecs``; admission makes it ``JOINED`` and drops

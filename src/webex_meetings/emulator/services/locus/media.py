@@ -1,4 +1,4 @@
-"""The media seam: what Locus asks a media server for (roap.md).
+"""The media seam: what Locus asks a media server for (ROAP protocol).
 
 :class:`LocusBackend` holds one :class:`MediaProvider`: by default the emulated media
 server (``services/media``), which answers ROAP offers with real WebRTC media. The
@@ -23,7 +23,7 @@ from .model import DeviceSession, Locus, Participant
 
 @dataclass(frozen=True)
 class MediaRequest:
-    """One ``PUT <self>/media`` that carries a ROAP message (roap.md §2)."""
+    """One ``PUT <self>/media`` that carries a ROAP message (ROAP protocol)."""
 
     locus: Locus
     participant: Participant
@@ -68,7 +68,7 @@ def stored(connections: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The connections as a device keeps them in the DTO: without the ``remoteSdp`` reply.
 
     The reply belongs to one response; ``devices[].mediaConnections`` only lists
-    ``{mediaId, type}`` (locus.md §2.6.1).
+    ``{mediaId, type}`` (Locus protocol).
     """
     return [{k: v for k, v in entry.items() if k != "remoteSdp"} for entry in connections]
 

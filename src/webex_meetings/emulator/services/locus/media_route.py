@@ -1,4 +1,4 @@
-"""``PUT <self.url>/media`` (roap.md §2, §5): local mute, and ROAP for the media provider.
+"""``PUT <self.url>/media`` (ROAP protocol): local mute, and ROAP for the media provider.
 
 Every body's ``audioMuted``/``videoMuted`` update the participant's local mute (its
 ``status.audioStatus``/``videoStatus``), ROAP requests included, and the change is pushed
@@ -57,7 +57,7 @@ async def media(request: Request) -> JSONResponse:
     url = device_body.get("url") if isinstance(device_body, dict) else None
     device = participant.device(url) if isinstance(url, str) else None
     if device is None or not device.joined:
-        # The SDK classifies share errors by this text (errors.md §4).
+        # The SDK classifies share errors by this text (JS SDK error codes).
         raise errors.not_found("No media session found for device.", errors.PARTICIPANT_NOT_FOUND)
     media_id, sdp = _local_sdp(body)
     roap = sdp.get("roapMessage")

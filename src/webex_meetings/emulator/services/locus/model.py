@@ -1,4 +1,4 @@
-"""Locus state: a locus, its participants and their device sessions (locus.md §2)."""
+"""Locus state: a locus, its participants and their device sessions (Locus protocol)."""
 
 from __future__ import annotations
 
@@ -37,13 +37,13 @@ class Role(StrEnum):
     ATTENDEE = "ATTENDEE"
 
 
-#: Seconds between lobby keep-alives the emulator asks for (locus.md §4.4).
+#: Seconds between lobby keep-alives the emulator asks for (Locus protocol).
 KEEP_ALIVE_SECS = 20
 
 
 @dataclass
 class DeviceSession:
-    """One device of a participant in the locus (``devices[]``, locus.md §2.6.1)."""
+    """One device of a participant in the locus (``devices[]``, the Locus protocol)."""
 
     url: str
     device_type: str

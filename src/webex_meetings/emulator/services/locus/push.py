@@ -18,7 +18,7 @@ from typing import Any
 from ...core.state import Backend
 from ..mercury.models import MercuryHub
 
-#: Full-DTO event types (mercury.md §4); anything else is pushed as ``locus.difference``.
+#: Full-DTO event types (Mercury protocol); anything else is pushed as ``locus.difference``.
 FULL_EVENT_TYPES = frozenset(
     {
         "locus.participant_joined",

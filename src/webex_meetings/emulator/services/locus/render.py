@@ -1,4 +1,4 @@
-"""Rendering a locus as the Locus DTO (locus.md §2): sections, participants, self, deltas."""
+"""Rendering a locus as the Locus DTO (Locus protocol): sections, participants, self, deltas."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ def _media_status(participant: Participant, local_muted: bool) -> str:
 
 
 def participant_json(locus: Locus, participant: Participant) -> dict[str, Any]:
-    """Render one participant (locus.md §2.5)."""
+    """Render one participant (Locus protocol)."""
     url = locus.participant_url(participant.id)
     person: dict[str, Any] = {
         "id": participant.person_uuid,
@@ -103,7 +103,7 @@ def participant_json(locus: Locus, participant: Participant) -> dict[str, Any]:
 
 
 def self_json(locus: Locus, participant: dict[str, Any]) -> dict[str, Any]:
-    """Render ``self`` from the viewer's rendered participant (locus.md §2.6)."""
+    """Render ``self`` from the viewer's rendered participant (Locus protocol)."""
     return {
         **participant,
         "mediaBaseUrl": f"{participant['url']}/media",
@@ -212,7 +212,7 @@ def full_dto(locus: Locus, viewer: str | None) -> dict[str, Any]:
 
 
 def delta_dto(locus: Locus, since: int, viewer: str | None) -> dict[str, Any]:
-    """What changed after version ``since``, as ``viewer`` sees it (locus.md §3.6).
+    """What changed after version ``since``, as ``viewer`` sees it (Locus protocol).
 
     Raises:
         LocusError: 2400014 when ``since`` is older than the locus or in the future.

@@ -1,4 +1,4 @@
-"""Locus routes (locus.md §4-§7): join, DTO and sync reads, and every call-control request.
+"""Locus routes (Locus protocol): join, DTO and sync reads, and every call-control request.
 
 Delta requests answer ``{locus: <delta>}`` from the version the body's ``sequence``
 names (else the version before the change), or ``{}`` when nothing changed.

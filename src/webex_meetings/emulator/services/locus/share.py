@@ -1,4 +1,4 @@
-"""Share floors: ``PUT <mediaShares[].url>`` grants or releases content/whiteboard (locus.md §5)."""
+"""Share floors: ``PUT <mediaShares[].url>`` grants or releases content or whiteboard."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """ROAP as the media server speaks it: messages, and the per-session offer/answer rules.
 
-Messages follow roap.md §1. The session rules mirror the client's state machine from the
+Messages follow the ROAP protocol. The session rules mirror the client's state machine from the
 other side: one sequence number per media session, OFFERs with a higher ``seq`` start a
 transaction, a repeated OFFER (same ``seq``, same SDP) gets the same reply again, a stale
 one gets ``OUT_OF_ORDER``. Glare (a client OFFER while the server's own OFFER waits for
@@ -27,7 +27,7 @@ MAX_TIE_BREAKER = 0xFFFFFFFF
 
 
 class MessageType(StrEnum):
-    """``messageType`` values (roap.md §1)."""
+    """``messageType`` values (ROAP protocol)."""
 
     OFFER = "OFFER"
     ANSWER = "ANSWER"

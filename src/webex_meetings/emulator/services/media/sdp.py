@@ -70,5 +70,5 @@ def without_candidates(sdp: str) -> str:
 
 
 def with_origin(sdp: str, username: str) -> str:
-    """Set the ``o=`` username; clients read the media server type from it (roap.md §4.1)."""
+    """Set the ``o=`` username; clients read the media server type from it (ROAP protocol)."""
     return re.sub(r"^o=\S+", f"o={username}", sdp, count=1, flags=re.MULTILINE)

@@ -1,4 +1,4 @@
-"""The emulated media server behind Locus ``PUT <self>/media`` (roap.md).
+"""The emulated media server behind Locus ``PUT <self>/media`` (ROAP protocol).
 
 It is the :class:`~..locus.media.MediaProvider` of every emulator. A join gets a media
 session (``mediaId``) and, when its body carries a TURN discovery request, the response;
@@ -62,7 +62,7 @@ Commit = Callable[[Locus, str | None], object]
 
 
 def remote_sdp(body: Mapping[str, Any]) -> str:
-    """``remoteSdp`` is a JSON string holding JSON (roap.md §2)."""
+    """``remoteSdp`` is a JSON string holding JSON (ROAP protocol)."""
     return json.dumps(body, separators=(",", ":"))
 
 
@@ -194,7 +194,7 @@ class MediaServer:
     def _session_for(self, request: MediaRequest) -> DeviceMedia:
         current = self.backend.sessions.get(request.device.call_leg_id)
         if request.media_id == "" or current is None:
-            # "" asks for a new media session (a reconnection, roap.md §2).
+            # "" asks for a new media session (a reconnection, the ROAP protocol).
             media_id = request.media_id or new_uuid()
             return self._new_session(request.locus, request.participant, request.device, media_id)
         if current.media_id != request.media_id:
@@ -315,7 +315,7 @@ class MediaServer:
         return on_state
 
     def _render_sessions(self, session: DeviceMedia) -> None:
-        """Write ``devices[].mediaSessions`` of the session's device (locus.md §2.6.1)."""
+        """Write ``devices[].mediaSessions`` of the session's device (Locus protocol)."""
         state = "active" if session.state == SessionState.CONNECTED else "inactive"
         session.device.media_sessions = [
             {

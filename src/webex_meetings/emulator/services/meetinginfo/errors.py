@@ -1,4 +1,4 @@
-"""wbxappapi error bodies: ``{code, message, data?, ...}`` (meeting-info.md §4, errors.md §3)."""
+"""wbxappapi error bodies: ``{code, message, data?, ...}`` (meeting-info protocol)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 from ...core.errors import EmulatorError
 
-#: Codes of meeting-info.md §4 that the emulator answers with.
+#: Codes of the meeting-info protocol that the emulator answers with.
 PASSWORD_REQUIRED = 403004
 WRONG_PASSWORD = 403028
 WRONG_PERMISSION_TOKEN = 403032

@@ -1,6 +1,6 @@
 """Meeting-info lookups: destination resolution, password and captcha rules, the answer.
 
-Rules (meeting-info.md §2-§6):
+Rules (meeting-info protocol):
 
 * a meeting's host never needs its password; everyone else does when it has one, and
   may give the host key instead (``supportHostKey``);
@@ -61,7 +61,7 @@ class MeetingInfoBackend(Backend):
     # --- resolution -------------------------------------------------------------------
 
     def resolve(self, body: Mapping[str, Any]) -> MeetingRoom:
-        """Find the meeting a lookup body names (meeting-info.md §2.1).
+        """Find the meeting a lookup body names (meeting-info protocol).
 
         Raises:
             WbxAppApiError: 400001 when no destination field is present, 404006 when
@@ -192,7 +192,7 @@ class MeetingInfoBackend(Backend):
         """Answer ``POST .../v2/meetings/spaceInstant``: the space's ad-hoc meeting.
 
         The caller becomes the host of a new meeting bound to ``spaceUrl``, or gets the
-        one already bound to it (meeting-info.md §2.2).
+        one already bound to it (meeting-info protocol).
 
         Raises:
             WbxAppApiError: 400001 without a ``spaceUrl``.
@@ -209,7 +209,7 @@ class MeetingInfoBackend(Backend):
     # --- the answer -------------------------------------------------------------------
 
     def info(self, room: MeetingRoom, person_uuid: str) -> dict[str, Any]:
-        """Render the meeting info object for one caller (meeting-info.md §3)."""
+        """Render the meeting info object for one caller (meeting-info protocol)."""
         now = self.state.clock()
         token = self.tokens.mint(room.id, person_uuid, now, room.token_ttl)
         info: dict[str, Any] = {

@@ -62,7 +62,7 @@ class MeetingRoom:
     conf_id: int = field(default_factory=lambda: secrets.randbelow(9 * 10**17) + 10**17)
 
     def partial_info(self) -> dict[str, Any]:
-        """The partial meeting info that password errors carry (meeting-info.md §4)."""
+        """The partial meeting info that password errors carry (meeting-info protocol)."""
         return {"meetingNumber": self.number, "meetingName": self.title, "sipUrl": self.sip_uri}
 
     def to_control_json(self) -> dict[str, Any]:

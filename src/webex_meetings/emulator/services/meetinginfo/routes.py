@@ -44,7 +44,7 @@ async def json_body(request: Request) -> dict[str, Any]:
 
 
 async def meeting_info(request: Request) -> JSONResponse:
-    """``POST {wbxappapi}/meetingInfo``: resolve a destination (meeting-info.md §2-§5)."""
+    """``POST {wbxappapi}/meetingInfo``: resolve a destination (meeting-info protocol)."""
     caller = authenticate(request)
     body = await json_body(request)
     return JSONResponse(backend_of(request, MeetingInfoBackend).lookup(body, caller))

@@ -1,7 +1,7 @@
 """Permission tokens: unsigned but well-formed JWTs whose ``exp``/``iat`` are milliseconds.
 
 The SDK decodes the token without verifying it and reads ``exp``, ``iat`` and
-``permission.userPolicies`` (meeting-info.md §6). Locus accepts only tokens this
+``permission.userPolicies`` (meeting-info protocol). Locus accepts only tokens this
 emulator issued, for the same meeting and person, and not yet expired.
 """
 

@@ -1,1 +1,1 @@
-"""Mercury: the notification websocket hub (mercury.md)."""
+"""Mercury: the notification websocket hub (Mercury protocol)."""

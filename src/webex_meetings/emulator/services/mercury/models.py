@@ -2,7 +2,7 @@
 
 Other services push events with :meth:`MercuryHub.publish_to_user` or
 :meth:`MercuryHub.publish_to_device` (e.g. REST messaging services publishing
-``conversation.activity`` envelopes, hydra-plugins.md §3). Publishing is synchronous:
+``conversation.activity`` envelopes, the JS REST plugins). Publishing is synchronous:
 frames are queued on each socket and written by that socket's own sender task, so a
 handler never awaits a slow or faulted socket.
 """
@@ -21,7 +21,7 @@ from ...core.ids import new_tracking_id, new_uuid
 from ...core.state import Backend, EmulatorState
 from ..wdm.models import DEVICES_PATH, Device, WdmBackend
 
-#: Close codes the hub sends, with their meaning for the JS SDK (mercury.md §6).
+#: Close codes the hub sends, with their meaning for the JS SDK (Mercury protocol).
 CLOSE_REPLACED = 4000
 """Another connection of the same device took over (no ``multipleConnections``)."""
 CLOSE_BAD_REQUEST = 4400
@@ -171,7 +171,7 @@ class MercuryConnection:
     _sequence: int = 0
 
     def next_sequence(self) -> int:
-        """Return the next envelope ``sequenceNumber`` (1, 2, ...; mercury.md §3.4)."""
+        """Return the next envelope ``sequenceNumber`` (1, 2, ...; the Mercury protocol)."""
         self._sequence += 1
         return self._sequence
 
@@ -266,7 +266,7 @@ class MercuryHub(Backend):
         """Register an authorized socket of ``device``.
 
         Without ``multipleConnections=true`` the device's other sockets are replaced
-        (closed with 4000, mercury.md §6.3).
+        (closed with 4000, the Mercury protocol).
         """
         multiple = query.get("multipleConnections", "").lower() == "true"
         connection = MercuryConnection(
@@ -312,7 +312,7 @@ class MercuryHub(Backend):
     def envelope(
         self, connection: MercuryConnection, frame_id: str, data: Mapping[str, Any]
     ) -> dict[str, Any]:
-        """Build the event envelope of mercury.md §3.1 for one socket."""
+        """Build the event envelope of the Mercury protocol for one socket."""
         return {
             "id": frame_id,
             "data": dict(data),

@@ -1,6 +1,6 @@
 """Mercury routes: the websocket of every device, and the Mercury control API.
 
-Socket protocol (mercury.md §2-§6): accept; wait for the authorization frame; 4401 on a
+Socket protocol (Mercury protocol): accept; wait for the authorization frame; 4401 on a
 bad token; a close without status (1005) for an unknown/expired device; 4403 for another
 user's device; then ``mercury.buffer_state`` first, events after it, a pong for every
 ping, and every ack recorded.

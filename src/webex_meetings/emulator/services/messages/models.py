@@ -1,7 +1,7 @@
 """Messages backend: messages per room (newest last), with the Message JSON of the spec.
 
 Besides the webhooks, every change is pushed to the members of the room as a
-``conversation.activity`` (hydra-plugins.md §3): a new message is a ``post`` (``share``
+``conversation.activity`` (JS REST plugins): a new message is a ``post`` (``share``
 with files) whose activity id is the message uuid, so the SDK can fetch it with
 ``GET /messages/<id>``; an edit is another ``post`` with ``parent.type`` ``edit``, whose
 activity id resolves to the edited message; a removal is a ``delete``.

@@ -1,7 +1,7 @@
 """Metrics routes: ``POST {metrics}/metrics``, ``/clientmetrics``, ``/clientmetrics-prelogin``.
 
 The SDK's metrics batchers post ``{"metrics": [...]}`` to these resources all the time
-(services.md §5) and only care that the request succeeds. The emulator accepts the batch
+(U2C service catalog) and only care that the request succeeds. The emulator accepts the batch
 and keeps nothing: the request log already shows what was sent.
 """
 
@@ -19,7 +19,7 @@ from ..u2c.models import SERVICE_PATHS
 
 _METRICS = SERVICE_PATHS["metrics"]
 
-#: Header naming the not-yet-signed-in user of a pre-login batch (http.md §1).
+#: Header naming the not-yet-signed-in user of a pre-login batch (JS SDK HTTP pipeline).
 PRELOGIN_HEADER = "x-prelogin-userid"
 
 

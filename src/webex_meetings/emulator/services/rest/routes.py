@@ -86,7 +86,7 @@ def _without_trailing_slash(scope: Scope) -> Scope:
     """Serve ``/people/`` as ``/people``, as Hydra does.
 
     The JS SDK's batched ``people.get(id)`` asks for ``{hydra}/people/?id=...``
-    (hydra-plugins.md §1); Hydra answers it directly rather than redirecting.
+    (JS REST plugins); Hydra answers it directly rather than redirecting.
     """
     path: str = scope["path"]
     if len(path) <= 1 or not path.endswith("/"):

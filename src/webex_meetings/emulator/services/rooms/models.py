@@ -2,7 +2,7 @@
 
 Every change is announced twice: as a webhook (``WebhooksBackend``) and as a
 ``conversation.activity`` pushed over Mercury to the members of the space
-(hydra-plugins.md §3): ``create``, ``update``/``lock``/``unlock``, ``add``, ``leave``,
+(JS REST plugins): ``create``, ``update``/``lock``/``unlock``, ``add``, ``leave``,
 ``assignModerator``/``unassignModerator`` and ``hide``.
 """
 

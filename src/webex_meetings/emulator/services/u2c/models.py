@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-#: Path of every catalog service on the emulator (services.md §5). Service routes
+#: Path of every catalog service on the emulator (U2C service catalog). Service routes
 #: build their paths from this table so that the catalog and the routes never disagree.
 SERVICE_PATHS: dict[str, str] = {
     "u2c": "/u2c/api/v1",
@@ -19,7 +19,7 @@ SERVICE_PATHS: dict[str, str] = {
     "clientLogs": "/clientlogs/api/v1",
     "hecate": "/hecate/api/v1",
     "feature": "/feature/api/v1",
-    # The SDK replaces its credentials base URLs with these (services.md §5), so the
+    # The SDK replaces its credentials base URLs with these (U2C service catalog), so the
     # token URL becomes {idbroker}/idb/oauth2/v1/access_token.
     "idbroker": "/idbroker",
     "identity": "/identity",
@@ -29,12 +29,12 @@ SERVICE_PATHS: dict[str, str] = {
 #: fetch the full catalog from this emulator instead of the bootstrap URL.
 LIMITED_SERVICES = ("u2c", "hydra", "idbroker", "identity")
 
-#: Query keys the limited catalog accepts; the SDK sends exactly one (services.md §3).
+#: Query keys the limited catalog accepts; the SDK sends exactly one (U2C service catalog).
 PREAUTH_QUERY_KEYS = ("orgId", "userId", "emailhash", "email", "mode")
 
 #: Cluster id of the emulator's host entry. Its 4th segment is deliberately not
 #: ``identityLookup``: that would class every emulator URL (locus too) as a
-#: conversation URL (services.md §4).
+#: conversation URL (U2C service catalog).
 CLUSTER_ID = "urn:TEAM:local_a:locus"
 
 
@@ -53,7 +53,7 @@ def build_hostmap(base_url: str, names: tuple[str, ...] | None = None) -> dict[s
     Returns:
         ``{"serviceLinks": {name: url}, "hostCatalog": {authority: [host entry]}}``.
         The host entry carries the host name without port, as the SDK re-appends the
-        port of the link itself (services.md §4).
+        port of the link itself (U2C service catalog).
     """
     selected = tuple(SERVICE_PATHS) if names is None else names
     parts = urlsplit(base_url)

@@ -1,1 +1,1 @@
-"""WDM: device registration, refresh and unregistration (device.md)."""
+"""WDM: device registration, refresh and unregistration (WDM device protocol)."""

@@ -1,4 +1,4 @@
-"""WDM backend: registered devices, their ephemeral TTL and the device DTO (device.md)."""
+"""WDM backend: registered devices, their ephemeral TTL and the device DTO (WDM device protocol)."""
 
 from __future__ import annotations
 
@@ -21,15 +21,15 @@ _WDM = SERVICE_PATHS["wdm"]
 DEVICES_PATH = f"{_WDM}/devices"
 
 #: Mercury websocket path of a device, shaped like the real
-#: ``/v1/apps/wx2/registrations/<id>/messages`` (mercury.md §1). It has no query string
-#: on purpose: the JS SDK would drop its own parameters otherwise (device.md §7).
+#: ``/v1/apps/wx2/registrations/<id>/messages`` (Mercury protocol). It has no query string
+#: on purpose: the JS SDK would drop its own parameters otherwise (WDM device protocol).
 MERCURY_PATH_TEMPLATE = "/mercury/api/v1/apps/wx2/registrations/{device_uuid}/messages"
 
 #: Target of the client-side intranet inactivity check (``intranetInactivityCheckUrl``).
 INACTIVITY_CHECK_PATH = f"{_WDM}/ping"
 
 #: Body fields a client may set on register/refresh; everything else it sends back
-#: (the SDK re-sends the whole DTO on refresh, device.md §3) is ignored.
+#: (the SDK re-sends the whole DTO on refresh, the WDM device protocol) is ignored.
 CLIENT_FIELDS = (
     "name",
     "deviceType",
@@ -96,17 +96,17 @@ class Device:
         return self.expires_at is not None and self.expires_at <= now
 
     def etag(self) -> str:
-        """Quoted ETag of the feature toggles (device.md §3, ``If-None-Match``)."""
+        """Quoted ETag of the feature toggles (WDM device protocol, ``If-None-Match``)."""
         digest = hashlib.sha256(json.dumps(self.features, sort_keys=True).encode()).hexdigest()
         return f'"{digest[:16]}"'
 
     def to_json(self, base_url: str, *, omit_developer_features: bool = False) -> dict[str, Any]:
-        """Render the WDM device DTO (device.md §2).
+        """Render the WDM device DTO (WDM device protocol).
 
         Args:
             base_url: The emulator's URL, for every advertised link.
             omit_developer_features: Leave out ``features.developer``, as WDM does when
-                the client's ``If-None-Match`` matched (device.md §3).
+                the client's ``If-None-Match`` matched (WDM device protocol).
         """
         features = {
             name: [dict(item, lastModified=webex_timestamp(self.created)) for item in items]

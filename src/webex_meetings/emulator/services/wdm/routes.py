@@ -42,7 +42,7 @@ def _device_response(request: Request, device: Device) -> JSONResponse:
 
 
 async def register_device(request: Request) -> JSONResponse:
-    """``POST {wdm}/devices``: register a device of the caller (device.md §1-2)."""
+    """``POST {wdm}/devices``: register a device of the caller (WDM device protocol)."""
     token = authenticate(request)
     body = await _json_body(request)
     device = backend_of(request, WdmBackend).register(token.person_uuid, token.org_uuid, body)
