@@ -16,8 +16,9 @@ import pytest
 
 from webex_meetings import Webex
 from webex_meetings.emulator import Emulator
-from webex_meetings.meetings import AddMediaFailedError, MeetingLifecycle
-from webex_meetings.meetings.media.state import MediaState, MediaTimeouts
+from webex_meetings.meetings import MeetingLifecycle
+from webex_meetings.meetings.errors import AddMediaFailedError
+from webex_meetings.meetings.media import MediaState, MediaTimeouts
 
 from ._support import WAIT, assert_no_secret, assert_nothing_left, bot
 
@@ -38,6 +39,7 @@ def _loopback_candidates(monkeypatch: pytest.MonkeyPatch) -> None:
         # Each attempt also retries with forced TURN discovery: four offers fail.
         ("ice_failure", 4, MediaTimeouts(connect=3.0), "ICE and DTLS did not connect"),
     ],
+    ids=["answer-timeout", "ice-failure"],
 )
 async def test_media_that_never_connects_sends_nothing_twice_and_leaves_nothing(
     emulator: Emulator,

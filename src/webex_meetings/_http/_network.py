@@ -146,8 +146,12 @@ class _Stream(httpcore.AsyncNetworkStream):
             except TimeoutError as exc:
                 raise httpcore.ReadTimeout(str(exc)) from exc
         if protocol.buffer:
-            chunk = bytes(protocol.buffer[:max_bytes])
-            del protocol.buffer[:max_bytes]
+            if len(protocol.buffer) <= max_bytes:
+                chunk = bytes(protocol.buffer)
+                protocol.buffer.clear()
+            else:
+                chunk = bytes(protocol.buffer[:max_bytes])
+                del protocol.buffer[:max_bytes]
             if protocol.reading_paused and len(protocol.buffer) <= _HIGH_WATER // 4:
                 protocol.reading_paused = False
                 self._transport.resume_reading()
