@@ -30,6 +30,7 @@ class ForeignHost:
 
     def __init__(self) -> None:
         self.requests: list[dict[str, Any]] = []
+        self.arrived = asyncio.Event()
         self.port = 0
         self._server: asyncio.Server | None = None
 
@@ -56,6 +57,7 @@ class ForeignHost:
                 name, _, value = field.partition(":")
                 headers[name.strip().lower()] = value.strip()
             self.requests.append({"line": line, "headers": headers})
+            self.arrived.set()
             body = b'{"message": "not here"}'
             writer.write(
                 b"HTTP/1.1 404 Not Found\r\ncontent-type: application/json\r\n"

@@ -14,7 +14,9 @@ from webex_meetings.meetings import Meeting
 WAIT = 15.0
 
 
-def config(emulator: Emulator, *, http: dict[str, Any] | None = None, **mercury: Any) -> dict[str, Any]:
+def config(
+    emulator: Emulator, *, http: dict[str, Any] | None = None, **mercury: Any
+) -> dict[str, Any]:
     """Tiny Mercury and HTTP backoffs, and the emulator's loopback host as an allowed domain."""
     return {
         "mercury": {
@@ -62,7 +64,7 @@ async def shared_room(sender: Webex, *member_ids: str, title: str = "Reliability
     """A space of ``sender`` with the given people as members; returns its id."""
     room = await sender.rooms.create(title=title)
     for person_id in member_ids:
-        await sender.memberships.create(room_id=room.id, person_id=person_id)
+        await sender.memberships.create(room_id=str(room.id), person_id=person_id)
     return str(room.id)
 
 
@@ -78,8 +80,9 @@ class Inbox:
         self.ids.append(str(payload["data"]["id"]))
         self._changed.set()
 
-    async def until(self, message_id: str, timeout: float = WAIT) -> None:
+    async def until(self, message_id: str | None, timeout: float = WAIT) -> None:
         """Wait until the event of ``message_id`` arrived."""
+        assert message_id is not None
         async with asyncio.timeout(timeout):
             while message_id not in self.ids:
                 self._changed.clear()
@@ -147,6 +150,28 @@ async def assert_nothing_left(
             if p["state"] == "JOINED" and str(p["person"].get("email", "")).lower() in wanted
         ]
         assert joined == [], f"still in {meeting_id}: {joined}"
+
+
+#: Statuses that say a request was not processed, so that sending it again is no replay.
+NOT_PROCESSED = frozenset({401, 423, 429})
+
+
+async def assert_no_replayed_writes(emulator: Emulator) -> None:
+    """No POST, PUT, PATCH or DELETE reached the emulator twice after being processed.
+
+    Attempts of one request share its ``trackingid``; every attempt but the last must
+    have been turned away unprocessed (401 before a token refresh, 423, 429).
+    """
+    attempts: dict[str, list[int | None]] = {}
+    for entry in await emulator.requests():
+        if entry["method"] in ("POST", "PUT", "PATCH", "DELETE") and entry["trackingid"]:
+            attempts.setdefault(entry["trackingid"], []).append(entry["status"])
+    replayed = {
+        tid: statuses
+        for tid, statuses in attempts.items()
+        if any(status not in NOT_PROCESSED for status in statuses[:-1])
+    }
+    assert replayed == {}
 
 
 def assert_no_secret(text: str, secrets: Iterable[str | None]) -> None:

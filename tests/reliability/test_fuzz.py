@@ -42,14 +42,22 @@ _SCALARS = (
     st.none()
     | st.booleans()
     | st.integers(-(2**64), 2**64)
-    | st.floats(allow_nan=True, allow_infinity=True)
     | st.text(max_size=8).filter(lambda text: ":" not in text)
 )
-JUNK = st.recursive(
-    _SCALARS,
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_KEYS, inner, max_size=3),
-    max_leaves=8,
-)
+
+
+def _junk(floats: st.SearchStrategy[float]) -> st.SearchStrategy[Any]:
+    return st.recursive(
+        _SCALARS | floats,
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_KEYS, inner, max_size=3),
+        max_leaves=8,
+    )
+
+
+#: Anything a Python mapping may hold, NaN and infinities included.
+JUNK = _junk(st.floats())
+#: What a JSON frame can carry (the emulator sends strict JSON).
+JSON_JUNK = _junk(st.floats(allow_nan=False, allow_infinity=False))
 
 
 def paths(value: Any, prefix: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
@@ -67,7 +75,9 @@ def paths(value: Any, prefix: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]
 Draw = Callable[[st.SearchStrategy[Any]], Any]
 
 
-def mangle(draw: Draw, value: dict[str, Any], rounds: int = 3) -> dict[str, Any]:
+def mangle(
+    draw: Draw, value: dict[str, Any], rounds: int = 3, junk: st.SearchStrategy[Any] = JUNK
+) -> dict[str, Any]:
     """A deep copy of ``value`` with a few subtrees replaced by junk or removed."""
     out = copy.deepcopy(value)
     for _ in range(draw(st.integers(1, rounds))):
@@ -80,7 +90,7 @@ def mangle(draw: Draw, value: dict[str, Any], rounds: int = 3) -> dict[str, Any]
         if draw(st.booleans()) and isinstance(parent, dict):
             del parent[where[-1]]
         else:
-            parent[where[-1]] = draw(JUNK)
+            parent[where[-1]] = draw(junk)
     return out
 
 
@@ -120,13 +130,16 @@ def test_mangled_config_is_accepted_or_a_config_error(
         inner = config.get(section) if section is not None else None
         target = inner if isinstance(inner, dict) else config
         target[data.draw(_KEYS) + "X"] = data.draw(JUNK)
+    error: ConfigError | None = None
     try:
         webex = Webex.init(credentials={"access_token": "a_b_org-1"}, config=config)
-    except ConfigError as exc:
-        assert exc.key is None or isinstance(exc.key, str)
-        assert str(exc)
-    else:
+    except ConfigError as exc:  # anything else fails the test
+        error = exc
+    if error is None:
         asyncio.run(webex.close())
+    else:
+        assert error.key is None or isinstance(error.key, str)
+        assert str(error)
 
 
 # -- Mercury -----------------------------------------------------------------------------
@@ -161,36 +174,37 @@ def on_loopback(dto: dict[str, Any], base: str) -> dict[str, Any]:
 def locus_junk(draw: Draw, base: str) -> dict[str, Any]:
     """A full DTO or a delta of a loopback locus, with a few parts mangled."""
     dto = draw(st.sampled_from([full_dto(5), delta_dto(5, 6, participants=[participant("p9")])]))
-    return mangle(draw, on_loopback(dto, base))
+    return mangle(draw, on_loopback(dto, base), junk=JSON_JUNK)
 
 
 def junk_payloads(base: str) -> st.SearchStrategy[dict[str, Any]]:
     """``data`` of Mercury events: a known or odd event type with junk Locus or activity."""
-    locus_urls = st.sampled_from(
+    locus_urls: st.SearchStrategy[Any] = st.sampled_from(
         [None, "", "not a url", 5, [], f"{base}/locus/api/v1/loci/nope", f"{base}/x"]
     )
     activity = st.fixed_dictionaries(
         {},
         optional={
             "verb": st.sampled_from(["post", "share", "delete", "add", "leave", "update", "x"])
-            | JUNK,
-            "objectType": JUNK,
+            | JSON_JUNK,
+            "objectType": JSON_JUNK,
             "object": st.fixed_dictionaries(
-                {}, optional={"id": JUNK, "objectType": JUNK, "displayName": JUNK}
+                {}, optional={"id": JSON_JUNK, "objectType": JSON_JUNK, "displayName": JSON_JUNK}
             )
-            | JUNK,
-            "target": st.fixed_dictionaries({}, optional={"id": JUNK, "objectType": JUNK})
-            | JUNK,
-            "actor": st.fixed_dictionaries({}, optional={"id": JUNK, "entryUUID": JUNK}) | JUNK,
-            "id": JUNK,
+            | JSON_JUNK,
+            "target": st.fixed_dictionaries({}, optional={"id": JSON_JUNK, "objectType": JSON_JUNK})
+            | JSON_JUNK,
+            "actor": st.fixed_dictionaries({}, optional={"id": JSON_JUNK, "entryUUID": JSON_JUNK})
+            | JSON_JUNK,
+            "id": JSON_JUNK,
         },
     )
     return st.fixed_dictionaries(
         {"eventType": EVENT_TYPES},
         optional={
-            "locus": locus_junk(base) | JUNK,
+            "locus": locus_junk(base) | JSON_JUNK,
             "locusUrl": locus_urls,
-            "activity": activity | JUNK,
+            "activity": activity | JSON_JUNK,
         },
     )
 
@@ -207,7 +221,7 @@ class Trouble:
             emitter.on("error", self.errors.append)
         self.records: list[logging.LogRecord] = []
         self._handler = logging.Handler(logging.ERROR)
-        self._handler.emit = self.records.append  # type: ignore[method-assign]
+        self._handler.emit = self.records.append  # type: ignore[method-assign,assignment]
 
     def __enter__(self) -> Trouble:
         logging.getLogger(sdk_logging.ROOT_LOGGER).addHandler(self._handler)
@@ -222,7 +236,8 @@ class Trouble:
         messages = [
             r.getMessage() for r in self.records if not r.getMessage().startswith(APPLY_FAILED)
         ]
-        assert self.errors == [] and messages == [], (self.errors, messages)
+        assert self.errors == []
+        assert messages == []
 
 
 async def test_junk_mercury_events_from_the_emulator_never_break_the_bot(
@@ -242,7 +257,9 @@ async def test_junk_mercury_events_from_the_emulator_never_break_the_bot(
         await emulator.publish_event(payload, device_url=device_url)
         marker = {"eventType": "locus.marker", "n": id(payload)}
         waiter = asyncio.ensure_future(
-            mercury.wait_for("event:locus.marker", timeout=WAIT, check=lambda e: e["data"] == marker)
+            mercury.wait_for(
+                "event:locus.marker", timeout=WAIT, check=lambda e: e["data"] == marker
+            )
         )
         await asyncio.sleep(0)
         await emulator.publish_event(marker, device_url=device_url)
@@ -316,7 +333,9 @@ async def publish_marker(emulator: Emulator, webex: Webex) -> None:
     mercury = webex.internal.mercury
     waiter = asyncio.ensure_future(mercury.wait_for("event:locus.marker", timeout=WAIT))
     await asyncio.sleep(0)
-    await emulator.publish_event({"eventType": "locus.marker"}, device_url=webex.internal.device.url)
+    await emulator.publish_event(
+        {"eventType": "locus.marker"}, device_url=webex.internal.device.url
+    )
     await waiter
 
 
@@ -384,3 +403,27 @@ def test_mangled_locus_dtos_are_applied_or_ignored(
     with Trouble() as trouble:
         asyncio.run(_feed(inputs, sync_answer))
     trouble.check()
+
+
+@pytest.mark.parametrize(
+    "sequence",
+    [
+        {"entries": ["7"], "rangeStart": 0, "rangeEnd": 0},
+        {"entries": [[7]], "rangeStart": 0, "rangeEnd": 0},
+        {"entries": 7, "rangeStart": 0, "rangeEnd": 0},
+        {"entries": [True], "rangeStart": 0, "rangeEnd": 0},
+        {"entries": [float("nan")], "rangeStart": 0, "rangeEnd": 0},
+        {"entries": [7], "rangeStart": "0", "rangeEnd": 0},
+        {"entries": [7], "rangeStart": 0, "rangeEnd": {}},
+    ],
+)
+@pytest.mark.parametrize("where", ["sequence", "baseSequence"])
+async def test_a_malformed_sequence_makes_the_dto_ignored(
+    sequence: dict[str, Any], where: str
+) -> None:
+    dto = delta_dto(5, 6) if where == "baseSequence" else full_dto(6)
+    dto[where] = sequence
+    with Trouble() as trouble:
+        info = await _feed([("delta" if where == "baseSequence" else "full", dto)], None)
+    trouble.check()
+    assert last_entry(info.parser.working_copy) == 10**7 + 1

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import itertools
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -37,9 +38,9 @@ def by_request(log: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     return grouped
 
 
-async def texts_in(webex: Webex, room_id: str) -> list[str]:
+async def texts_in(webex: Webex, room_id: str | None) -> list[str]:
     """Texts of every message of a room, as the emulator stored them."""
-    page = await webex.messages.list(room_id=room_id, max=1000)
+    page = await webex.messages.list(room_id=str(room_id), max=1000)
     return [str(m.text) for m in page.items]
 
 
@@ -87,7 +88,7 @@ async def test_429_storm_waits_for_retry_after_and_every_request_succeeds(
         assert statuses[-1] == 200
         # On a loaded machine a retry may meet the storm again: only 429s before it.
         assert set(statuses[:-1]) <= {429}
-        for earlier, later in zip(tries, tries[1:], strict=False):
+        for earlier, later in itertools.pairwise(tries):
             if not_before is None:
                 assert later["time"] - earlier["time"] >= 1 - EPSILON
             else:
@@ -212,7 +213,9 @@ async def test_post_that_timed_out_after_sending_is_not_replayed(
     assert await texts_in(webex, room.id) == []  # the body was never read: not processed
 
 
-async def test_404_and_400_are_not_retried(emulator: Emulator, connect: Callable[..., Webex]) -> None:
+async def test_404_and_400_are_not_retried(
+    emulator: Emulator, connect: Callable[..., Webex]
+) -> None:
     webex = await ready_client(emulator, connect)
     await emulator.clear_requests()
     await emulator.add_fault(ME, status=400, count=1)

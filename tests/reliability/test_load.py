@@ -22,7 +22,16 @@ from webex_meetings import Webex
 from webex_meetings.emulator import Emulator
 from webex_meetings.meetings import Meeting
 
-from ._support import WAIT, Inbox, assert_nothing_left, bot, config, expected, snapshot
+from ._support import (
+    WAIT,
+    Inbox,
+    assert_no_replayed_writes,
+    assert_nothing_left,
+    bot,
+    config,
+    expected,
+    snapshot,
+)
 
 CLIENTS = 100
 BOTS = 20
@@ -51,7 +60,10 @@ async def test_hundred_listening_clients_each_get_the_message_once(
     sender = connect(config=config(emulator))
     space = await sender.rooms.create(title="Everyone")
     await asyncio.gather(
-        *(sender.memberships.create(room_id=space.id, person_id=u["person"]["id"]) for u in users)
+        *(
+            sender.memberships.create(room_id=str(space.id), person_id=u["person"]["id"])
+            for u in users
+        )
     )
 
     started = time.perf_counter()
@@ -72,6 +84,7 @@ async def test_hundred_listening_clients_each_get_the_message_once(
 
     await asyncio.gather(*(client.meetings.unregister() for client in clients))
     await asyncio.gather(*(client.close() for client in clients))
+    await assert_no_replayed_writes(emulator)
     await assert_nothing_left(emulator)
     report(
         capsys,
@@ -128,5 +141,6 @@ async def test_twenty_bots_in_one_meeting_see_the_same_roster(
     await asyncio.gather(*(m.leave() for m in meetings))
     await asyncio.gather(*(c.meetings.unregister() for c in clients))
     await asyncio.gather(*(c.close() for c in clients))
+    await assert_no_replayed_writes(emulator)
     await assert_nothing_left(emulator, [meeting_id], emails=emails)
     report(capsys, f"{BOTS} bots joined one meeting and agreed on its roster in {joined:.2f} s")

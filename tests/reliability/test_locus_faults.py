@@ -20,7 +20,13 @@ from webex_meetings.emulator import Emulator
 from webex_meetings.meetings import MeetingLifecycle
 from webex_meetings.meetings.locus.sequence import last_entry
 
-from ._support import assert_nothing_left, bot, converged, quick_resync
+from ._support import (
+    assert_no_replayed_writes,
+    assert_nothing_left,
+    bot,
+    converged,
+    quick_resync,
+)
 
 ROUNDS = 5
 
@@ -90,4 +96,5 @@ async def test_mixed_delta_faults_during_roster_churn_converge(
     await meeting.leave()
     await webex.meetings.unregister()
     await webex.close()
+    await assert_no_replayed_writes(emulator)
     await assert_nothing_left(emulator, [meeting_id], emails=[emulator.person_email])

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from websockets.asyncio.server import ServerConnection, serve
 
@@ -65,7 +66,9 @@ class Capture(logging.Handler):
 @pytest.fixture
 def debug_logs() -> Iterator[Capture]:
     capture = Capture()
-    loggers = [logging.getLogger(name) for name in ("webex_meetings", "httpx", "httpcore", "websockets")]
+    loggers = [
+        logging.getLogger(name) for name in ("webex_meetings", "httpx", "httpcore", "websockets")
+    ]
     levels = [logger.level for logger in loggers]
     for logger in loggers:
         logger.setLevel(logging.DEBUG)
@@ -75,6 +78,20 @@ def debug_logs() -> Iterator[Capture]:
     root.removeHandler(capture)
     for logger, level in zip(loggers, levels, strict=True):
         logger.setLevel(level)
+
+
+def files_holding(root: Path, secrets: list[str]) -> set[Path]:
+    """Every file under ``root`` that contains one of ``secrets``."""
+    return {
+        path
+        for path in root.rglob("*")
+        if path.is_file() and any(s.encode() in path.read_bytes() for s in secrets)
+    }
+
+
+def modes(paths: set[Path]) -> dict[Path, int]:
+    """Permission bits of those of ``paths`` that exist."""
+    return {path: stat.S_IMODE(path.stat().st_mode) for path in paths if path.exists()}
 
 
 def storage_files(adapter: StorageAdapter) -> set[Path]:
@@ -114,7 +131,8 @@ async def test_a_whole_session_leaks_no_secret(
     await emulator.expire_token(emulator.access_token)
     await webex.people.me()  # refreshed on the way
     token = webex.credentials.supertoken
-    assert token is not None and token.refresh_token
+    assert token is not None
+    assert token.refresh_token
     assert webex.credentials.refresh_count == 1
     sender, _ = await user_client(emulator, connect, "Sender")
     space = await shared_room(sender, emulator.person_id)
@@ -167,16 +185,10 @@ async def test_a_whole_session_leaks_no_secret(
             assert secret not in text, f"a secret leaked into: {text[:120]}"
 
     tokens = [emulator.refresh_token, token.access_token, token.refresh_token]
-    holding = {
-        path
-        for path in tmp_path.rglob("*")
-        if path.is_file() and any(t.encode() in path.read_bytes() for t in tokens)
-    }
+    holding = files_holding(tmp_path, tokens)
     assert holding, "the refreshed token was stored"
     assert holding <= storage_files(adapter)
-    for path in storage_files(adapter):
-        if path.exists():
-            assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+    assert all(mode == 0o600 for mode in modes(storage_files(adapter)).values())
     await assert_nothing_left(emulator, [room["meetingId"]], emails=[emulator.person_email])
 
 
@@ -191,8 +203,6 @@ async def test_device_record_pointing_at_a_foreign_host_is_refused(
                 scheme = "ws" if field == "webSocketUrl" else "http"
                 body[field] = f"{scheme}://{foreign.base_url.split('://')[1]}/devices/x"
             return body
-
-        import httpx
 
         client = httpx.AsyncClient(transport=RewritingTransport(rewrite))
         try:
@@ -225,9 +235,7 @@ async def test_locus_url_on_a_foreign_host_gets_no_token(
             {"eventType": "locus.difference", "locusUrl": url, "locus": locus},
             device_url=webex.internal.device.url,
         )
-        async with asyncio.timeout(WAIT):
-            while not foreign.requests:
-                await asyncio.sleep(0.02)
+        await asyncio.wait_for(foreign.arrived.wait(), WAIT)
         assert foreign.requests[0]["line"].startswith("GET /locus/api/v1/loci/elsewhere")
         assert all("authorization" not in r["headers"] for r in foreign.requests)
     assert webex.meetings.get_all_meetings() == {}
@@ -263,7 +271,9 @@ async def test_tls_certificates_are_verified_by_default(tmp_path: Path) -> None:
         port = server.sockets[0].getsockname()[1]
         uri = f"https://127.0.0.1:{port}/"
         strict = Webex.init(credentials={"access_token": "a_b_org-1"})
-        lax = Webex.init(credentials={"access_token": "a_b_org-1"}, config={"http": {"verify": False}})
+        lax = Webex.init(
+            credentials={"access_token": "a_b_org-1"}, config={"http": {"verify": False}}
+        )
         try:
             with pytest.raises(APIConnectionError) as info:
                 await strict.request("GET", uri=uri, max_retries=0)
@@ -277,5 +287,7 @@ async def test_tls_certificates_are_verified_by_default(tmp_path: Path) -> None:
             await lax.close()
         socket = MercurySocket()
         with pytest.raises(Exception, match="CERTIFICATE_VERIFY_FAILED"):
-            await socket.open(f"wss://127.0.0.1:{port}/", token="Bearer x", tracking_id="t", timeout=5)
+            await socket.open(
+                f"wss://127.0.0.1:{port}/", token="Bearer x", tracking_id="t", timeout=5
+            )
         assert not socket.connected

@@ -25,6 +25,7 @@ from ..integration.conftest import refreshable
 from ._support import (
     WAIT,
     Inbox,
+    assert_no_replayed_writes,
     assert_no_secret,
     assert_nothing_left,
     bot,
@@ -74,6 +75,7 @@ async def test_expired_token_mid_meeting_is_refreshed_by_the_next_locus_request(
     await webex.meetings.unregister()
     await webex.close()
     assert webex.credentials.refresh_count == 1
+    await assert_no_replayed_writes(emulator)
     await assert_nothing_left(emulator, [room["meetingId"]], emails=[emulator.person_email])
 
 
@@ -104,6 +106,7 @@ async def test_expired_token_without_refresh_token_fails_clearly_and_can_recover
     await meeting.leave()
     await webex.meetings.unregister()
     await webex.close()
+    await assert_no_replayed_writes(emulator)
     await assert_nothing_left(emulator, [room["meetingId"]], emails=[emulator.person_email])
 
 
@@ -152,5 +155,6 @@ async def test_device_expiry_mid_meeting_reregisters_and_a_rejoin_restores_event
     await meeting.leave()
     await webex.meetings.unregister()
     await webex.close()
+    await assert_no_replayed_writes(emulator)
     assert await emulator.devices() == []
     assert await emulator.mercury_connections() == []

@@ -29,6 +29,7 @@ from webex_meetings.meetings import MeetingLifecycle
 from ._support import (
     WAIT,
     Inbox,
+    assert_no_replayed_writes,
     assert_nothing_left,
     bot,
     converged,
@@ -99,7 +100,7 @@ async def test_bot_survives_ten_minutes_of_faults(
                 await emulator.remove_participant(meeting_id, attendees.pop(0))
                 await emulator.mute_participant(meeting_id, attendees[0], tick % 2 == 0)
         message = await sender.messages.create(room_id=space, text=f"tick {tick}")
-        sent.append(message.id)
+        sent.append(str(message.id))
         await inbox.until(message.id, timeout=WAIT * 2)
         await asyncio.sleep(max(0.0, started + tick + 1 - time.monotonic()))
 
@@ -122,6 +123,7 @@ async def test_bot_survives_ten_minutes_of_faults(
     await meeting.leave()
     await webex.meetings.unregister()
     await webex.close()
+    await assert_no_replayed_writes(emulator)
     await assert_nothing_left(emulator, [meeting_id], emails=[emulator.person_email])
 
 

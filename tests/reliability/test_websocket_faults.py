@@ -24,6 +24,7 @@ from webex_meetings.meetings import MeetingLifecycle
 from ._support import (
     WAIT,
     Inbox,
+    assert_no_replayed_writes,
     assert_nothing_left,
     bot,
     converged,
@@ -72,7 +73,9 @@ async def test_close_class_keeps_meeting_and_messages_exactly_once(
         )
     )
     await asyncio.sleep(0)
-    assert await emulator.drop_mercury(device_url=webex.internal.device.url, code=code, reason=reason)
+    assert await emulator.drop_mercury(
+        device_url=webex.internal.device.url, code=code, reason=reason
+    )
     result = await settled
 
     if outcome == "reconnect":
@@ -108,4 +111,5 @@ async def test_close_class_keeps_meeting_and_messages_exactly_once(
     await meeting.leave()
     await webex.meetings.unregister()
     await webex.close()
+    await assert_no_replayed_writes(emulator)
     await assert_nothing_left(emulator, [room["meetingId"]], emails=[emulator.person_email])

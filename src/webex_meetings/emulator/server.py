@@ -114,6 +114,10 @@ class AppServer:
             lifespan="off",
             ws=_ws_protocol(),
             timeout_graceful_shutdown=2,
+            # Longer than clients keep idle connections (httpx: 5 s). With uvicorn's
+            # default of 5 s a request sent on a connection idle for ~5 s can meet the
+            # server's close and fail with a read error.
+            timeout_keep_alive=30,
         )
         server = _EmbeddedServer(config)
         task = asyncio.create_task(server.serve(sockets=[sock]), name="webex-emulator")

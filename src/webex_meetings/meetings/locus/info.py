@@ -259,7 +259,8 @@ class LocusInfo(LocusViews, EventEmitter):
             self._update_media_shares(media_shares)
         if (self_part := self._changed(locus, "self")) is not None:
             self._update_self(self_part)
-        if (url := self._changed(locus, "url")) is not None:
+        # Only a string is a URL: anything else would end up as ``meeting.locus_url``.
+        if isinstance(url := self._changed(locus, "url"), str) and url:
             self.raw["url"] = url
             self.members.locus_url_update(url)
             self._meeting_update(locus_url=url)
