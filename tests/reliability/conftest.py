@@ -1,7 +1,8 @@
 """Fixtures of the reliability suite; the soak test is collected only with ``WEBEX_SOAK=1``.
 
 The soak runs for minutes, so it is opt-in through its own nox session (``nox -s soak``)
-rather than skipped: without the variable pytest never even imports it.
+rather than skipped: without the variable a run of the suite does not even import it
+(and naming the file on the command line collects nothing, see the module).
 """
 
 from __future__ import annotations
