@@ -1,8 +1,12 @@
-"""Receive a Webex webhook on a small local HTTP server, with nothing but asyncio.
+"""Receive signed Webex webhooks on a small local HTTP server, with nothing but asyncio.
 
-The program starts an HTTP server on loopback, registers a webhook for new messages in a
-fresh room, posts a message there and prints the webhook Webex delivers, checking its
-``X-Spark-Signature`` (HMAC-SHA1 of the body with the webhook secret) when one is sent.
+The program starts an HTTP server on loopback, registers a webhook with a secret for new
+messages in a fresh room, posts a message there and prints the delivery. Webex signs
+each delivery of a webhook that has a secret: ``X-Spark-Signature`` is the hex
+HMAC-SHA1 of the raw body keyed with the secret. The server checks it with
+``webex_meetings.webhooks.parse_event`` and answers 401 to a delivery whose signature is
+missing or wrong; the program then forges one (a genuine signature on an altered body)
+to show it refused.
 
 Run: ``python examples/webhook_receiver.py`` (emulator: it delivers to loopback). With
 ``WEBEX_ACCESS_TOKEN`` set, Webex must reach the server from the internet: expose the
@@ -15,24 +19,26 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import hashlib
-import hmac
-import json
 import os
 import secrets
-from typing import Any
 
+import httpx
 from _common import connect
+
+from webex_meetings import WebhookError, WebhookEvent, WebhookSignatureError
+from webex_meetings.webhooks import SIGNATURE_HEADER, parse_event
 
 MAX_BODY = 1 << 20
 
 
 class WebhookServer:
-    """A tiny HTTP/1.1 server that queues the JSON body of every POST."""
+    """A tiny HTTP/1.1 server that accepts only correctly signed webhook POSTs."""
 
     def __init__(self, secret: str) -> None:
-        self.secret = secret.encode()
-        self.deliveries: asyncio.Queue[tuple[dict[str, Any], str]] = asyncio.Queue()
+        self.secret = secret
+        self.events: asyncio.Queue[WebhookEvent] = asyncio.Queue()
+        #: The last signed delivery as received, to forge one from it.
+        self.last: tuple[bytes, str] | None = None
         self.server: asyncio.Server | None = None
 
     async def start(self, port: int) -> int:
@@ -44,6 +50,19 @@ class WebhookServer:
             self.server.close()
             await self.server.wait_closed()
 
+    def receive(self, body: bytes, signature: str | None) -> str:
+        """Check and queue one delivery; return the HTTP status line to answer."""
+        try:
+            # Verify over the bytes as received, before anything parses them.
+            event = parse_event(body, signature, secret=self.secret)
+        except WebhookSignatureError:
+            return "401 Unauthorized"
+        except WebhookError:
+            return "400 Bad Request"
+        self.last = (body, signature or "")
+        self.events.put_nowait(event)
+        return "200 OK"
+
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             request_line = await reader.readline()
@@ -51,13 +70,14 @@ class WebhookServer:
             while (line := await reader.readline()) not in (b"\r\n", b"\n", b""):
                 name, _, value = line.decode("latin-1").partition(":")
                 headers[name.strip().lower()] = value.strip()
-            length = min(int(headers.get("content-length", "0")), MAX_BODY)
-            body = await reader.readexactly(length)
-            if request_line.split(b" ")[0] == b"POST":
-                status = "200 OK"
-                self.deliveries.put_nowait((json.loads(body), self._check(headers, body)))
-            else:
+            length = int(headers.get("content-length", "0"))
+            if length > MAX_BODY:
+                status = "413 Content Too Large"
+            elif request_line.split(b" ")[0] != b"POST":
                 status = "405 Method Not Allowed"
+            else:
+                body = await reader.readexactly(length)
+                status = self.receive(body, headers.get(SIGNATURE_HEADER.lower()))
             writer.write(
                 f"HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".encode()
             )
@@ -69,12 +89,19 @@ class WebhookServer:
             with contextlib.suppress(ConnectionError):
                 await writer.wait_closed()
 
-    def _check(self, headers: dict[str, str], body: bytes) -> str:
-        signature = headers.get("x-spark-signature")
-        if signature is None:
-            return "not sent"
-        expected = hmac.new(self.secret, body, hashlib.sha1).hexdigest()
-        return "valid" if hmac.compare_digest(signature, expected) else "INVALID"
+
+async def forge(url: str, receiver: WebhookServer) -> int:
+    """POST a genuine signature with an altered body; return the status it got."""
+    assert receiver.last is not None
+    body, signature = receiver.last
+    forged = body.replace(b'"created"', b'"deleted"', 1)
+    async with httpx.AsyncClient(trust_env=False) as client:
+        response = await client.post(
+            url,
+            content=forged,
+            headers={"Content-Type": "application/json", SIGNATURE_HEADER: signature},
+        )
+    return response.status_code
 
 
 async def main(port: int, public_url: str | None) -> None:
@@ -83,8 +110,9 @@ async def main(port: int, public_url: str | None) -> None:
     secret = secrets.token_hex(16)
     receiver = WebhookServer(secret)
     port = await receiver.start(port)
-    target = f"{public_url or f'http://127.0.0.1:{port}'}/webhook"
-    print(f"listening on http://127.0.0.1:{port}/webhook")
+    local = f"http://127.0.0.1:{port}/webhook"
+    target = f"{public_url}/webhook" if public_url else local
+    print(f"listening on {local}")
     try:
         async with connect() as webex:
             room = await webex.rooms.create(title="Webhook demo")
@@ -98,12 +126,14 @@ async def main(port: int, public_url: str | None) -> None:
             )
             try:
                 message = await webex.messages.create(room_id=room.id, text="ping")
-                delivery, signature = await asyncio.wait_for(receiver.deliveries.get(), 30)
+                event = await asyncio.wait_for(receiver.events.get(), 30)
                 print(
-                    f"delivered: {delivery['resource']} {delivery['event']} "
-                    f"(webhook {delivery['name']!r}, signature {signature})"
+                    f"delivered: {event.resource} {event.event} "
+                    f"(webhook {event.name!r}, signature valid)"
                 )
-                print(f"message id matches: {delivery['data']['id'] == message.id}")
+                print(f"message id matches: {event.data.get('id') == message.id}")
+                status = await forge(local, receiver)
+                print(f"forged delivery: rejected with {status}")
             finally:
                 await webex.webhooks.remove(webhook.id)
                 await webex.rooms.remove(room.id)

@@ -49,6 +49,8 @@ from webex_meetings._exceptions import (
     UnauthorizedClientError,
     UnsupportedGrantTypeError,
     WebexError,
+    WebhookError,
+    WebhookSignatureError,
 )
 from webex_meetings._http import NOT_GIVEN, NotGiven
 from webex_meetings._http._warnings import ApiWarning
@@ -62,6 +64,7 @@ from webex_meetings.storage import (
     StorageAdapter,
     StorageBinding,
 )
+from webex_meetings.webhooks import WebhookEvent, verify_signature
 
 if _typing.TYPE_CHECKING:
     from webex_meetings.meetings import (
@@ -163,9 +166,13 @@ __all__ = [
     "Webex",
     "WebexConfig",
     "WebexError",
+    "WebhookError",
+    "WebhookEvent",
+    "WebhookSignatureError",
     "__version__",
     "required_scopes",
     "scopes",
+    "verify_signature",
 ]
 
 # The meetings plugin is imported on first use, so ``import webex_meetings`` stays fast.

@@ -46,6 +46,7 @@ class Events:
     MEMBERS_UPDATE: Final = "members:update"
 
     NETWORK_DISCONNECTED: Final = "network:disconnected"
+    NETWORK_CONNECTED: Final = "network:connected"
 
     # Mercury (emitter: webex.internal.mercury)
     ONLINE: Final = "online"

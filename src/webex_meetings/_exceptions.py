@@ -20,6 +20,8 @@ Every exception the SDK raises on purpose derives from :class:`WebexError`::
     │   ├── ServiceNotFoundError         no catalog entry for a service name
     │   └── DomainNotAllowedError        a URL points outside the allowed domains
     ├── DeviceError                      WDM device registration failed or is unusable
+    ├── WebhookError                     a webhook delivery is not usable (also a ValueError)
+    │   └── WebhookSignatureError        its X-Spark-Signature is missing or wrong
     ├── MercuryError                     the Mercury websocket failed
     │   ├── MercuryConnectionClosed      closed with (code, reason) per the Mercury protocol
     │   ├── MercuryConnectTimeoutError   no buffer-state frame in time (also a TimeoutError)
@@ -88,6 +90,8 @@ __all__ = [
     "UnauthorizedClientError",
     "UnsupportedGrantTypeError",
     "WebexError",
+    "WebhookError",
+    "WebhookSignatureError",
     "status_error_class",
 ]
 
@@ -415,3 +419,14 @@ class MercuryConnectTimeoutError(MercuryError, TimeoutError):
 
 class MercuryQueueFullError(MercuryError):
     """The outgoing queue is full while Mercury is reconnecting."""
+
+
+class WebhookError(WebexError, ValueError):
+    """A webhook delivery cannot be used: its body is not a webhook event."""
+
+
+class WebhookSignatureError(WebhookError):
+    """A webhook delivery's ``X-Spark-Signature`` is missing or does not match its body.
+
+    The message never contains the secret or the expected signature.
+    """

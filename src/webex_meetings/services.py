@@ -95,6 +95,11 @@ class ServiceCatalog:
             "discovery": disco,
         }
         self._host_catalog: dict[str, list[dict[str, Any]]] = {}
+        # Every request resolves its service URL and decides whether the token may go
+        # with it; both only change when a catalog does, so they are derived once per
+        # catalog change instead of parsing URLs per request (see ``_invalidate``).
+        self._resolved: dict[str, str | None] = {}
+        self._prefixes: tuple[str, ...] | None = None
         self._validate_domains = validate_domains
         self._allowed_domains = tuple(d.lower() for d in allowed_domains) + (
             () if fedramp else COMMERCIAL_DOMAINS
@@ -188,6 +193,12 @@ class ServiceCatalog:
             for authority, entries in host_catalog.items():
                 if isinstance(entries, list):
                     self._host_catalog[str(authority)] = [e for e in entries if isinstance(e, dict)]
+        self._invalidate()
+
+    def _invalidate(self) -> None:
+        """Forget what was derived from the catalogs (call after changing one)."""
+        self._resolved = {}
+        self._prefixes = None
 
     # -- lookup ----------------------------------------------------------------------
 
@@ -198,11 +209,18 @@ class ServiceCatalog:
 
     def get(self, name: str) -> str | None:
         """The URL of ``name`` from the first group that has it, or ``None``."""
+        try:
+            return self._resolved[name]
+        except KeyError:
+            pass
+        found: str | None = None
         for group in _GROUP_ORDER:
             url = self._groups[group].get(name)
             if url:
-                return self.rewrite_host(url)
-        return None
+                found = self.rewrite_host(url)
+                break
+        self._resolved[name] = found
+        return found
 
     def service_names(self) -> list[str]:
         """Every service name known to any group."""
@@ -274,11 +292,12 @@ class ServiceCatalog:
 
     def is_service_url(self, url: str) -> bool:
         """True when ``url`` starts with the URL of a catalog service (reverse lookup)."""
-        for group in self._groups.values():
-            for base in group.values():
-                if url.startswith(base.rstrip("/")) or url.startswith(self.rewrite_host(base)):
-                    return True
-        return False
+        prefixes = self._prefixes
+        if prefixes is None:
+            bases = [base for group in self._groups.values() for base in group.values()]
+            found = [base.rstrip("/") for base in bases] + [self.rewrite_host(b) for b in bases]
+            prefixes = self._prefixes = tuple(dict.fromkeys(found))
+        return url.startswith(prefixes)
 
     def is_allowed_domain(self, url: str) -> bool:
         """True when the URL's host contains an allowed domain (and validation is on)."""
@@ -289,7 +308,8 @@ class ServiceCatalog:
 
     def should_authorize(self, url: str) -> bool:
         """Whether the user's token may be sent to ``url`` (JS SDK HTTP pipeline)."""
-        if "/limited/" in urlsplit(url).path and self._is_u2c(url):
+        # the substring test first: most URLs need no parsing to rule this out
+        if "/limited/" in url and "/limited/" in urlsplit(url).path and self._is_u2c(url):
             return False
         return self.is_service_url(url) or self.is_allowed_domain(url)
 

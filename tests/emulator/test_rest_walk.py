@@ -7,6 +7,8 @@ from typing import Any
 
 import httpx
 
+from webex_meetings.emulator import Emulator
+from webex_meetings.emulator.services.meetings.models import SITE_URL
 from webex_meetings.emulator.services.rest.spec import Operation, operations
 from webex_meetings.emulator.services.rest.synth import Synthesizer
 
@@ -42,7 +44,15 @@ EXPECTED_FAMILIES = {
 }
 
 #: Deletes run last, children before parents.
-_DELETE_ORDER = ("/messages", "/memberships", "/team/", "/webhooks", "/meetings", "/rooms")
+_DELETE_ORDER = (
+    "/messages",
+    "/memberships",
+    "/team/",
+    "/webhooks",
+    "/meetingInvitees",
+    "/meetings",
+    "/rooms",
+)
 
 
 def _future(hours: int) -> str:
@@ -79,6 +89,10 @@ class World:
             params["teamId"] = self.ids["teamId"]
         if op.path == "/messages/direct":
             params["personEmail"] = "other@example.com"
+        if op.path == "/meetingInvitees":
+            params["meetingId"] = self.ids["meetingId"]
+        if op.path in ("/meetingParticipants", "/meetingParticipants/query"):
+            params["meetingId"] = self.ids["liveInstanceId"]
         return params
 
     @staticmethod
@@ -116,6 +130,29 @@ class World:
             "POST /meetings": {"title": "Walk", "start": _future(2), "end": _future(3)},
             "PUT /meetings/{meetingId}": {"title": "Walk 2"},
             "PATCH /meetings/{meetingId}": {"agenda": "Agenda"},
+            "POST /meetingInvitees": {"meetingId": self.ids["meetingId"], "email": "i@ex.com"},
+            "POST /meetingInvitees/bulkInsert": {
+                "meetingId": self.ids["meetingId"],
+                "items": [{"email": "j@ex.com"}],
+            },
+            "POST /meetingParticipants/admit": {
+                "items": [{"participantId": self.ids["participantId"]}]
+            },
+            "POST /meetingParticipants/callout": {
+                "meetingId": self.ids["liveId"],
+                "address": "sip:room@example.com",
+                "displayName": "Room",
+            },
+            "POST /meetingParticipants/cancelCallout": {"participantId": self.ids["calloutId"]},
+            "PUT /meetingPreferences/sites": {"siteUrl": SITE_URL},
+            "PUT /admin/meeting/userconfig/sessionTypes": {
+                "siteUrl": SITE_URL,
+                "personId": self.ids["myPersonId"],
+                "sessionTypeIds": ["3"],
+            },
+            "POST /recordings/softDelete": {"recordingIds": [self.ids["recordingId"]]},
+            "POST /recordings/restore": {"recordingIds": [self.ids["recordingId"]]},
+            "POST /recordings/purge": {"purgeAll": True},
         }
         if op.key in special:
             return special[op.key]
@@ -128,7 +165,52 @@ class World:
         raise AssertionError(f"no valid sample body for {op.key}")
 
 
-async def _world(client: httpx.AsyncClient) -> World:
+async def _meetings_world(emu: Emulator, client: httpx.AsyncClient) -> dict[str, str]:
+    """A running meeting (participants, call-out) and an ended recorded one."""
+
+    async def post(path: str, body: dict[str, Any]) -> dict[str, Any]:
+        response = await client.post(path, json=body)
+        assert response.status_code == 200, response.text
+        result: dict[str, Any] = response.json()
+        return result
+
+    async def first(path: str, **params: str) -> str:
+        response = await client.get(path, params=params)
+        assert response.status_code == 200, response.text
+        return str(response.json()["items"][0]["id"])
+
+    live = await post("/meetings", {"title": "Live", "start": _future(7), "end": _future(8)})
+    instance = await emu.start_meeting(live["id"])
+    recorded = await post(
+        "/meetings",
+        {
+            "title": "Recorded",
+            "start": _future(9),
+            "end": _future(10),
+            "enabledAutoRecordMeeting": True,
+        },
+    )
+    await emu.start_meeting(recorded["id"])
+    await emu.end_meeting(recorded["id"])
+    transcript = await first("/meetingTranscripts")
+    callout = await post(
+        "/meetingParticipants/callout",
+        {"meetingId": live["id"], "address": "sip:a@example.com", "displayName": "A"},
+    )
+    return {
+        "liveId": live["id"],
+        "liveInstanceId": instance,
+        "participantId": await first("/meetingParticipants", meetingId=instance),
+        "calloutId": callout["participantId"],
+        "recordingId": await first("/recordings"),
+        "transcriptId": transcript,
+        "snippetId": await first(f"/meetingTranscripts/{transcript}/snippets"),
+        "sessionTypeId": await first("/meetings/sessionTypes"),
+        "myPersonId": emu.person_id,
+    }
+
+
+async def _world(emu: Emulator, client: httpx.AsyncClient) -> World:
     async def post(path: str, body: dict[str, Any]) -> str:
         response = await client.post(path, json=body)
         assert response.status_code in (200, 202), response.text
@@ -138,8 +220,13 @@ async def _world(client: httpx.AsyncClient) -> World:
     other = await post("/people", {"emails": ["other@example.com"], "displayName": "Other"})
     team = await post("/teams", {"name": "World team"})
     message = await post("/messages", {"roomId": room, "text": "hello"})
+    meeting_id = await post("/meetings", {"title": "World", "start": _future(5), "end": _future(6)})
     return World(
         {
+            **await _meetings_world(emu, client),
+            "meetingInviteeId": await post(
+                "/meetingInvitees", {"meetingId": meeting_id, "email": "invitee@example.com"}
+            ),
             "roomId": room,
             "personId": other,
             "membershipId": await post("/memberships", {"roomId": room, "personId": other}),
@@ -161,9 +248,7 @@ async def _world(client: httpx.AsyncClient) -> World:
                     "event": "created",
                 },
             ),
-            "meetingId": await post(
-                "/meetings", {"title": "World", "start": _future(5), "end": _future(6)}
-            ),
+            "meetingId": meeting_id,
         }
     )
 
@@ -178,8 +263,8 @@ def _order(op: Operation) -> tuple[int, int]:
 
 async def test_walk_every_operation() -> None:
     failures: list[str] = []
-    async with hydra() as (_, client):
-        world = await _world(client)
+    async with hydra() as (emu, client):
+        world = await _world(emu, client)
         for op in sorted(operations(), key=_order):
             body = world.body(op)
             response = await client.request(

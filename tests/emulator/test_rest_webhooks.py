@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import json
 from typing import Any
 
@@ -14,6 +16,7 @@ class _Receiver:
 
     def __init__(self) -> None:
         self.bodies: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self.raw: list[tuple[bytes, dict[str, str]]] = []
         self.server: asyncio.Server | None = None
 
     async def start(self) -> str:
@@ -23,12 +26,13 @@ class _Receiver:
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         head = await reader.readuntil(b"\r\n\r\n")
-        length = 0
-        for line in head.decode("latin-1").split("\r\n"):
+        headers = {}
+        for line in head.decode("latin-1").split("\r\n")[1:]:
             name, _, value = line.partition(":")
-            if name.lower() == "content-length":
-                length = int(value)
-        self.bodies.put_nowait(json.loads(await reader.readexactly(length)))
+            headers[name.strip().lower()] = value.strip()
+        body = await reader.readexactly(int(headers.get("content-length", "0")))
+        self.raw.append((body, headers))
+        self.bodies.put_nowait(json.loads(body))
         writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
         await writer.drain()
         writer.close()
@@ -86,11 +90,56 @@ async def test_delivery_of_message_and_membership_events() -> None:
             by_resource = {body["resource"]: body for body in (first, second)}
             delivered = by_resource["messages"]
             assert delivered["event"] == "created"
-            assert delivered["targetUrl"] == target
+            # The documented delivery body: no target URL, no registration timestamp.
+            assert set(delivered) == {
+                "id",
+                "name",
+                "resource",
+                "event",
+                "filter",
+                "orgId",
+                "createdBy",
+                "appId",
+                "ownedBy",
+                "status",
+                "actorId",
+                "data",
+            }
             assert delivered["data"]["id"] == message["id"]
             assert delivered["actorId"] == emu.person_id
             assert by_resource["memberships"]["data"]["personEmail"] == "w@example.com"
             await asyncio.sleep(0.05)
             assert receiver.bodies.empty()
+    finally:
+        await receiver.stop()
+
+
+async def test_delivery_is_signed_with_the_secret() -> None:
+    receiver = _Receiver()
+    target = await receiver.start()
+    secret = "somesupersecretphrase"
+    try:
+        async with hydra() as (_, client):
+            room = (await client.post("/rooms", json={"title": "Signed"})).json()["id"]
+            for name, hook_secret in (("signed", secret), ("plain", None)):
+                body: dict[str, Any] = {
+                    "name": name,
+                    "targetUrl": target,
+                    "resource": "messages",
+                    "event": "created",
+                }
+                if hook_secret:
+                    body["secret"] = hook_secret
+                assert (await client.post("/webhooks", json=body)).status_code == 200
+            await client.post("/messages", json={"roomId": room, "text": "sign me"})
+            for _ in range(2):
+                await asyncio.wait_for(receiver.bodies.get(), 5)
+        by_name = {json.loads(raw)["name"]: (raw, headers) for raw, headers in receiver.raw}
+        raw, headers = by_name["signed"]
+        expected = hmac.new(secret.encode(), raw, hashlib.sha1).hexdigest()
+        assert headers["x-spark-signature"] == expected
+        assert headers["content-type"] == "application/json"
+        assert secret.encode() not in raw
+        assert "x-spark-signature" not in by_name["plain"][1]
     finally:
         await receiver.stop()

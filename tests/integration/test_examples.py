@@ -26,7 +26,10 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
             "password 'guess' refused: WRONG_PASSWORD\npassword accepted\n",
         ),
         ("scheduler.py", "or longer than 24 hours\ndeleted; still listed: 0"),
-        ("webhook_receiver.py", "signature not sent)\nmessage id matches: True"),
+        (
+            "webhook_receiver.py",
+            "signature valid)\nmessage id matches: True\nforged delivery: rejected with 401",
+        ),
         (["echo_bot.py", "--seconds", "2"], "audio frames back\nleft the meeting"),
         (["transcription_bot.py", "--seconds", "2.5"], "second 1: "),
     ],

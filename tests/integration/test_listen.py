@@ -12,8 +12,9 @@ from collections.abc import Callable
 from typing import Any
 
 from webex_meetings import Webex
+from webex_meetings._hydra import decode_hydra_id
 from webex_meetings.emulator import Emulator
-from webex_meetings.resources._listening import ListenState, parse_hydra_id
+from webex_meetings.resources._listening import ListenState
 
 RESOURCES = ("messages", "rooms", "memberships", "attachment_actions")
 EVENTS = ("created", "updated", "deleted", "seen")
@@ -49,7 +50,8 @@ class Inbox:
 
 def same(hydra_a: str, hydra_b: str) -> bool:
     """Same object: type and uuid match (the cluster part may differ, see the docs)."""
-    return parse_hydra_id(hydra_a)[1:] == parse_hydra_id(hydra_b)[1:]
+    a, b = decode_hydra_id(hydra_a), decode_hydra_id(hydra_b)
+    return (a.kind, a.uuid) == (b.kind, b.uuid)
 
 
 async def users(emulator: Emulator, connect: Callable[..., Webex]) -> tuple[Webex, Webex, str]:

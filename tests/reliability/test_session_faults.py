@@ -144,7 +144,10 @@ async def test_device_expiry_mid_meeting_reregisters_and_a_rejoin_restores_event
     assert "Unseen" in names(meeting.members)
 
     # Joining again from the new device puts it on the Locus participant: events flow.
+    # The old device, still joined on Locus, is taken out of the meeting right after.
     await meeting.join()
+    assert meeting.device_url == device.url
+    assert await joined_devices(emulator, meeting_id) == [device.url]
     await emulator.add_participant(meeting_id, name="Seen")
     async with asyncio.timeout(WAIT):
         while "Seen" not in names(meeting.members):
@@ -156,5 +159,64 @@ async def test_device_expiry_mid_meeting_reregisters_and_a_rejoin_restores_event
     await webex.meetings.unregister()
     await webex.close()
     await assert_no_replayed_writes(emulator)
-    assert await emulator.devices() == []
-    assert await emulator.mercury_connections() == []
+    await assert_nothing_left(emulator, [meeting_id], emails=[emulator.person_email])
+
+
+async def joined_devices(emulator: Emulator, meeting_id: str) -> list[str]:
+    """URLs of the seeded user's devices that the emulator's Locus has as joined."""
+    locus = await emulator.locus(meeting_id, email=emulator.person_email)
+    return [d["url"] for d in locus["self"]["devices"] if d.get("state") == "JOINED"]
+
+
+async def test_device_expiry_mid_meeting_then_leave_takes_the_participant_out(
+    emulator: Emulator, connect: Callable[..., Webex]
+) -> None:
+    room = await emulator.create_meeting_room(host_email=emulator.person_email)
+    meeting_id = room["meetingId"]
+    webex = await bot(emulator, connect)
+    other, _ = await user_client(emulator, connect, "Other")  # keeps the meeting going
+    await other.meetings.register()
+    other_meeting = await other.meetings.create(room["sipUrl"])
+    await other_meeting.join()
+    meeting = await webex.meetings.create(room["sipUrl"])
+    await meeting.join()
+    device = webex.internal.device
+    old_url = device.url
+
+    reregistered = asyncio.ensure_future(device.wait_for("registration:success", timeout=WAIT))
+    online = asyncio.ensure_future(webex.internal.mercury.wait_for("online", timeout=WAIT))
+    await asyncio.sleep(0)
+    assert await emulator.expire_device(old_url) == 1
+    await reregistered
+    await online
+    assert device.url != old_url
+
+    # Locus knows the bot by the device it joined with, whatever WDM registered since.
+    assert meeting.device_url == old_url
+    this_device = meeting.locus_info.this_device()
+    assert this_device is not None
+    assert this_device["url"] == old_url
+    await meeting.lock_meeting()  # a delta request still works and finds self's device
+    assert meeting.locus_info.this_device() is not None
+    await emulator.clear_requests()
+
+    await meeting.leave()
+
+    assert await joined_devices(emulator, meeting_id) == []
+    await assert_nothing_left_joined(emulator, meeting_id)
+    assert len(await emulator.requests(method="PUT", path="*/leave")) == 1
+    assert meeting.lifecycle in (MeetingLifecycle.LEFT, MeetingLifecycle.REMOVED)
+    await other_meeting.leave()
+    for client in (webex, other):
+        await client.meetings.unregister()
+        await client.close()
+    await assert_no_replayed_writes(emulator)
+    await assert_nothing_left(emulator, [meeting_id], emails=[emulator.person_email])
+
+
+async def assert_nothing_left_joined(emulator: Emulator, meeting_id: str) -> None:
+    """The seeded user's participant is no longer JOINED (the meeting itself goes on)."""
+    locus = await emulator.locus(meeting_id)
+    assert locus["fullState"]["state"] == "ACTIVE"
+    mine = [p for p in locus["participants"] if p["person"].get("email") == emulator.person_email]
+    assert [p["state"] for p in mine] == ["LEFT"]

@@ -9,13 +9,13 @@ from typing import Any
 import httpx
 import pytest
 
+from webex_meetings._hydra import decode_hydra_id
 from webex_meetings.internal.activity import hydra_id
 from webex_meetings.resources._listening import (
     ACTIVITY_EVENT,
     ListenState,
     hydra_cluster,
     map_card_action,
-    parse_hydra_id,
 )
 
 from .conftest import HYDRA
@@ -41,13 +41,18 @@ def test_hydra_cluster(cluster_id: str | None, expected: str) -> None:
     assert hydra_cluster(cluster_id) == expected
 
 
-def test_parse_hydra_id_accepts_both_alphabets_and_keeps_urn_clusters() -> None:
+def test_decode_hydra_id_accepts_both_alphabets_and_keeps_urn_clusters() -> None:
     value = hydra_id("MEMBERSHIP", f"{ME}:{ROOM}", "urn:TEAM:eu-central-1_k")
-    assert parse_hydra_id(value) == ("urn:TEAM:eu-central-1_k", "MEMBERSHIP", f"{ME}:{ROOM}")
-    assert parse_hydra_id(value.replace("-", "+") + "==")[2] == f"{ME}:{ROOM}"
-    for bad in ("not base64!", "aGVsbG8", hydra_id("ROOM", "")):
+    decoded = decode_hydra_id(value)
+    assert (decoded.cluster, decoded.kind, decoded.uuid) == (
+        "urn:TEAM:eu-central-1_k",
+        "MEMBERSHIP",
+        f"{ME}:{ROOM}",
+    )
+    assert decode_hydra_id(value.replace("-", "+") + "==").uuid == f"{ME}:{ROOM}"
+    for bad in ("not base64!", "aGVsbG8", hydra_id("ROOM", ""), ""):
         with pytest.raises(ValueError, match="not a Hydra id"):
-            parse_hydra_id(bad)
+            decode_hydra_id(bad)
 
 
 def card_action(**parts: Any) -> dict[str, Any]:
@@ -115,7 +120,7 @@ class Api:
         if "/messages/" in path:
             await self.release.wait()
             message_id = path.rsplit("/", 1)[1]
-            if parse_hydra_id(message_id)[2] == "missing":
+            if decode_hydra_id(message_id).uuid == "missing":
                 return httpx.Response(404, json={"message": "not found"})
             return httpx.Response(200, json={"id": message_id, "personId": hydra_id("PEOPLE", BOB)})
         if path.endswith("/activities"):

@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from webex_meetings import Webex
+from webex_meetings import _hydra as hydra
 from webex_meetings.internal.activity import hydra_id
 from webex_meetings.meetings.constants import DestinationType
 from webex_meetings.meetings.destination import (
@@ -296,6 +297,17 @@ def test_parse_hydra_id() -> None:
     assert (parsed.kind, parsed.uuid) == ("ROOM", ROOM_UUID)
     for junk in ("", "not base64!", "aGVsbG8", "Y2lzY29zcGFyazovL3Vz", "=" * 8):
         assert parse_hydra_id(junk) is None
+
+
+def test_one_hydra_decoder_with_both_behaviours() -> None:
+    # The destination module re-exports the shared decoder rather than keeping its own.
+    assert parse_hydra_id is hydra.parse_hydra_id
+    value = hydra_id("PEOPLE", ROOM_UUID, "eu")
+    assert hydra.decode_hydra_id(value) == hydra.parse_hydra_id(value)
+    assert hydra.decode_hydra_id(value.replace("-", "+") + "==").uuid == ROOM_UUID
+    with pytest.raises(ValueError, match="not a Hydra id") as info:
+        hydra.decode_hydra_id("x" * 4000)
+    assert len(str(info.value)) < 200  # a long input is not quoted whole
 
 
 def test_destination_repr_is_short() -> None:

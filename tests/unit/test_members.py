@@ -375,3 +375,14 @@ def test_self_and_host_moves() -> None:
     members.locus_participants_update([participant("c")], is_replace=True)
     assert set(members.members_collection.get_all()) == {"c"}
     assert events[-1] == ("members:clear", {})
+
+
+@pytest.mark.parametrize("bad", [7, {"0": 1}, "123", None])
+def test_find_member_by_csi_skips_malformed_csis(bad: Any) -> None:
+    members = Members()
+    info = LocusInfo(emitter=EventEmitter(), members=members, device_url=DEVICE_URL)
+    odd = participant("p-odd", devices=[device(url="u-odd", csis=bad)], status={"csis": bad})
+    good = participant("p-good", devices=[device(url="u-good", csis=[11, 12])])
+    info.init(full_dto(1, participants=[odd, good]))
+    assert members.find_member_by_csi(12) is members.members_collection.get("p-good")
+    assert members.find_member_by_csi(7) is None

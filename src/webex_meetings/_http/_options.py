@@ -41,7 +41,8 @@ class RequestOptions:
         url: absolute URL; wins over ``service``/``resource``.
         params: query parameters; ``None`` values are dropped.
         json: JSON body.
-        data: form body.
+        data: form body (the text fields of a ``multipart/form-data`` body with ``files``).
+        files: ``multipart/form-data`` file parts, as ``httpx`` takes them.
         headers: extra request headers.
         timeout: seconds for this request, or ``NOT_GIVEN`` for the client default.
         max_retries: retries for this request, or ``NOT_GIVEN`` for the client default.
@@ -56,6 +57,7 @@ class RequestOptions:
     params: Mapping[str, Any] | None = None
     json: Any = None
     data: Mapping[str, Any] | None = None
+    files: Any = None
     headers: Mapping[str, str] = field(default_factory=dict)
     timeout: float | NotGiven | None = NOT_GIVEN
     max_retries: int | NotGiven = NOT_GIVEN

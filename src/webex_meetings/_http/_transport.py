@@ -124,6 +124,7 @@ class Transport:
             params=options.clean_params(),
             json=options.json,
             data=options.data,
+            files=options.files,
             headers=headers,
             timeout=timeout,
             extensions=None if options.auth else {NO_AUTH: True},

@@ -26,8 +26,10 @@ from .services.media import control_routes as media_control
 from .services.meetinginfo import control_routes as meetinginfo_control
 from .services.meetinginfo import routes as meetinginfo
 from .services.mercury import routes as mercury
+from .services.messages import uploads as message_uploads
 from .services.metrics import routes as metrics
 from .services.people import routes as people
+from .services.recordings import control_routes as recordings_control
 from .services.rest import routes as rest
 from .services.u2c import routes as u2c
 from .services.wdm import routes as wdm
@@ -47,6 +49,9 @@ SERVICE_ROUTES: tuple[list[BaseRoute], ...] = (
     locus.ROUTES,
     locus_control.ROUTES,
     media_control.ROUTES,
+    recordings_control.ROUTES,
+    # Before the Hydra router: multipart message uploads and their content URLs.
+    message_uploads.ROUTES,
     # Last: it owns everything else under the Hydra prefix, answering 404/405 itself.
     rest.ROUTES,
 )

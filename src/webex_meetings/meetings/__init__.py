@@ -35,6 +35,7 @@ from webex_meetings.meetings.errors import (
     ReclaimHostIsHostAlreadyError,
     ReclaimHostNotAllowedError,
     ReclaimHostNotSupportedError,
+    ShareFloorError,
     SpaceIDDeprecatedError,
     UserInLobbyError,
     UserNotJoinedError,
@@ -48,6 +49,7 @@ from webex_meetings.meetings.meeting_info import MeetingInfoProvider
 from webex_meetings.meetings.member import Member
 from webex_meetings.meetings.members import Members
 from webex_meetings.meetings.plugin import Meetings
+from webex_meetings.meetings.share import ScreenShareFloorState, ShareStatus, ShareStoppedReason
 
 __all__ = [
     "BreakoutEditLockedError",
@@ -91,6 +93,10 @@ __all__ = [
     "ReclaimHostIsHostAlreadyError",
     "ReclaimHostNotAllowedError",
     "ReclaimHostNotSupportedError",
+    "ScreenShareFloorState",
+    "ShareFloorError",
+    "ShareStatus",
+    "ShareStoppedReason",
     "SpaceIDDeprecatedError",
     "UserInLobbyError",
     "UserNotJoinedError",

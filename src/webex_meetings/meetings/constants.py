@@ -163,6 +163,15 @@ class MeetingEvents:
     RECONNECTION_FAILURE: Final = "meeting:reconnectionFailure"
     MEDIA_READY: Final = "media:ready"
     MEDIA_STOPPED: Final = "media:stopped"
+    MEDIA_ACTIVE_SPEAKER_CHANGED: Final = "media:activeSpeakerChanged"
+    NETWORK_DISCONNECTED: Final = "network:disconnected"
+    NETWORK_CONNECTED: Final = "network:connected"
+    STARTED_SHARING_REMOTE: Final = "meeting:startedSharingRemote"
+    STOPPED_SHARING_REMOTE: Final = "meeting:stoppedSharingRemote"
+    STARTED_SHARING_LOCAL: Final = "meeting:startedSharingLocal"
+    STOPPED_SHARING_LOCAL: Final = "meeting:stoppedSharingLocal"
+    STARTED_SHARING_WHITEBOARD: Final = "meeting:startedSharingWhiteboard"
+    STOPPED_SHARING_WHITEBOARD: Final = "meeting:stoppedSharingWhiteboard"
 
 
 class MembersEvents:

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from webex_meetings.meetings.locus.requests import LocusRequests
     from webex_meetings.meetings.media import MeetingMedia
     from webex_meetings.meetings.members import Members
+    from webex_meetings.meetings.share import ShareFloor
 
 __all__ = ["MeetingControls", "MeetingMediaControls"]
 
@@ -253,6 +254,7 @@ class MeetingMediaControls:
     """
 
     media: MeetingMedia
+    share_floor: ShareFloor
 
     async def add_media(
         self,
@@ -305,8 +307,9 @@ class MeetingMediaControls:
         """Send aiortc tracks (JS ``publishStreams``); replaces what a line sent before.
 
         ``meeting:streamPublishStateChanged`` ``{isPublished, mediaType, stream}`` is
-        emitted for each. Unlike JS, publishing ``screen_share`` does not request the
-        share floor.
+        emitted for each. Publishing ``screen_share`` then requests the share floor
+        (``meeting:startedSharingLocal`` follows once Locus grants it to this device);
+        if Locus refuses, the share track is unpublished again.
 
         Args:
             microphone: an audio track for the audio line.
@@ -316,28 +319,40 @@ class MeetingMediaControls:
         Raises:
             NoMediaEstablishedYetError: no media yet (30103).
             ParameterError: a track of the wrong kind, or the line does not send.
+            ShareFloorError: Locus refused the share floor.
         """
         for track, kind in ((microphone, "audio"), (camera, "video"), (screen_share, "share")):
             if track is not None:
                 await self.media.publish(track, kind)
+        if screen_share is not None:
+            try:
+                await self.share_floor.request_floor()
+            except Exception:
+                await self.media.unpublish("share")
+                raise
 
     async def unpublish_streams(self, *streams: Any) -> None:
         """Stop sending these tracks (JS ``unpublishStreams``); they keep running.
 
-        Tracks that are not published are ignored.
+        Tracks that are not published are ignored. Unpublishing the screen share
+        releases the share floor (``meeting:stoppedSharingLocal`` follows).
 
         Raises:
             NoMediaEstablishedYetError: no media yet (30103).
+            ShareFloorError: Locus refused to release the floor.
         """
         connection = self.media.connection
         if connection is None:
             raise NoMediaEstablishedYetError()
-        from webex_meetings.meetings.media.options import KINDS  # the media package loads lazily
+        # The media package loads lazily.
+        from webex_meetings.meetings.media.options import KINDS, MediaKind
 
         for kind in KINDS:
             local = connection.local_track(kind)
             if local is not None and any(local.source is stream for stream in streams):
                 await self.media.unpublish(kind)
+        if connection.local_track(MediaKind.SHARE) is None:
+            await self.share_floor.release_floor()
 
     async def mute_audio(self) -> None:
         """Mute your audio (JS ``muteAudio``): silence is sent and Locus is told.

@@ -22,8 +22,6 @@ Steps 7 and 8 are skipped when ``meetings.disableHydraId`` is set.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -31,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import urlsplit
 
 from webex_meetings._exceptions import NotFoundError, ServiceCatalogError
+from webex_meetings._hydra import HydraId, parse_hydra_id
 from webex_meetings._logging import get_logger
 from webex_meetings.internal.activity import hydra_id
 from webex_meetings.meetings.constants import DestinationType
@@ -84,9 +83,7 @@ _UUID: Final = re.compile(
     r"[0-9a-f]{8}-[0-9a-f]{4}-[1-5][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", re.IGNORECASE
 )
 _EMAIL: Final = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-_BASE64: Final = re.compile(r"[A-Za-z0-9_+/-]+={0,2}")
 _LINK_PATHS: Final = ("/meet", "/m", "/cisco", "/co", "/join")
-_HYDRA_PREFIX: Final = "ciscospark://"
 _CONVERSATION_CLUSTER: Final = "identityLookup"
 
 
@@ -114,32 +111,6 @@ class Destination:
         shown = f"<{len(value)} keys>" if isinstance(value, dict) else repr(value[:120])
         extra = ", was_hydra_person=True" if self.was_hydra_person else ""
         return f"Destination({self.type.value}, {shown}{extra})"
-
-
-@dataclass(frozen=True)
-class HydraId:
-    """The parts of a decoded Hydra id ``ciscospark://<cluster>/<KIND>/<uuid>``."""
-
-    cluster: str
-    kind: str
-    uuid: str
-
-
-def parse_hydra_id(value: str) -> HydraId | None:
-    """Decode a Hydra (public REST API) id; ``None`` when ``value`` is not one."""
-    if not value or len(value) > 2048 or not _BASE64.fullmatch(value):
-        return None
-    text = value.rstrip("=").replace("+", "-").replace("/", "_")
-    try:
-        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        return None
-    if not raw.startswith(_HYDRA_PREFIX):
-        return None
-    parts = raw[len(_HYDRA_PREFIX) :].split("/")
-    if len(parts) < 3 or not all(parts[-3:]):
-        return None
-    return HydraId(cluster=parts[-3], kind=parts[-2], uuid=parts[-1])
 
 
 async def resolve_destination(

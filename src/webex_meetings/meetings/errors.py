@@ -16,6 +16,7 @@ They hang under :class:`~webex_meetings.WebexError` like every other SDK error::
         ├── CaptchaError                  8   captcha needed
         ├── BreakoutEditLockedError       9
         ├── NoMeetingInfoError            10
+        ├── ShareFloorError               Locus refused a share floor request or release
         ├── ReclaimHostError
         │   ├── ReclaimHostNotSupportedError   11  Locus 2400127
         │   ├── ReclaimHostNotAllowedError     12  Locus 2403135
@@ -76,6 +77,7 @@ __all__ = [
     "ReclaimHostNotSupportedError",
     "ReconnectionError",
     "ReconnectionNotStartedError",
+    "ShareFloorError",
     "SpaceIDDeprecatedError",
     "StatsError",
     "UserInLobbyError",
@@ -228,6 +230,32 @@ class NoMeetingInfoError(MeetingsError):
 
     code = 10
     sdk_message = "No meeting info found for the meeting."
+
+
+class ShareFloorError(MeetingsError):
+    """Locus refused a share floor request or release (``PUT mediaShares[].url``).
+
+    The most common refusal is a 403 when the host lets only moderators and presenters
+    share (``shareControl`` ``MODERATOR_PRESENTER``).
+
+    Attributes:
+        status_code: the HTTP status of the refusal (None when no answer came).
+        locus_error_code: the Locus ``errorCode``, when the answer had one.
+    """
+
+    sdk_message = "The share floor request was refused."
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        error: BaseException | None = None,
+        status_code: int | None = None,
+        locus_error_code: int | None = None,
+    ) -> None:
+        super().__init__(message, error=error)
+        self.status_code = status_code
+        self.locus_error_code = locus_error_code
 
 
 class ReclaimHostError(MeetingsError):

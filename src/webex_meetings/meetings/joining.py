@@ -71,6 +71,7 @@ class MeetingJoinLeave(EventEmitter):
     is_user_unadmitted: bool
     media: MeetingMedia
     _left_by_user: bool
+    _joined_device_url: str | None
 
     if TYPE_CHECKING:
 
@@ -210,6 +211,10 @@ class MeetingJoinLeave(EventEmitter):
                 "Meeting.join: the device is not registered; "
                 "call await webex.meetings.register() first"
             )
+        # A device still joined from before a re-registration (WDM expiry): Locus keeps
+        # it in the meeting until told otherwise, so it is taken out after this join.
+        stale = self._stale_device(device_url)
+        stale_correlation_id = self.correlation_id
         if options.correlation_id:
             self.correlation_id = options.correlation_id
         elif self._has_joined_once:
@@ -243,6 +248,7 @@ class MeetingJoinLeave(EventEmitter):
             if self.lifecycle is MeetingLifecycle.JOINING:
                 self._set_lifecycle(previous)
             raise
+        self._joined_device_url = device_url
         self.media_connections = response.media_connections
         self.media_id = response.media_id
         self._from_locus["locus_url"] = response.locus_url
@@ -252,7 +258,25 @@ class MeetingJoinLeave(EventEmitter):
         if self.lifecycle is MeetingLifecycle.JOINING:
             self._set_lifecycle(MeetingLifecycle.JOINED)
         logger.info("meeting %s: join accepted (%s)", self.id, self.lifecycle.value)
+        if stale is not None:
+            await self._leave_stale_device(stale, stale_correlation_id)
         return response
+
+    def _stale_device(self, device_url: str) -> str | None:
+        old = self._joined_device_url
+        if not old or old == device_url or self.state != "JOINED":
+            return None
+        return old
+
+    async def _leave_stale_device(self, device_url: str, correlation_id: str) -> None:
+        locus_url, self_id = self.locus_url, self.self_id
+        if not (locus_url and self_id):
+            return
+        logger.info("meeting %s: leaving from the device of the previous registration", self.id)
+        try:
+            await self.requests.leave(locus_url, self_id, device_url, correlation_id)
+        except Exception as exc:  # the join worked; Locus times the old device out
+            logger.info("meeting %s: leaving from the previous device failed: %s", self.id, exc)
 
     async def join_with_media(
         self,

@@ -34,6 +34,7 @@ from webex_meetings.meetings.locus.self_events import (
     video_muted_by_others_changed,
 )
 from webex_meetings.meetings.members import Members
+from webex_meetings.meetings.share import ScreenShareFloorState, ShareFloor, ShareStatus
 
 if TYPE_CHECKING:
     from webex_meetings._client import Webex
@@ -99,6 +100,7 @@ class Meeting(MeetingInfoAccess, MeetingJoinLeave, MeetingControls, MeetingMedia
         in_meeting_actions: what this user may do now (:class:`InMeetingActions`).
         requests: the Locus request layer of this meeting.
         media: the meeting's audio, video and share (:class:`MeetingMedia`).
+        share_floor: the screen share status and floor requests (:class:`ShareFloor`).
         lifecycle: the :class:`MeetingLifecycle` state.
         media_connections: ``mediaConnections`` of the last join response.
         media_id: the media id of the last join response.
@@ -155,6 +157,9 @@ class Meeting(MeetingInfoAccess, MeetingJoinLeave, MeetingControls, MeetingMedia
         self._from_locus: dict[str, Any] = {}
         self._sip_uri_fallback: str | None = None
         self._has_joined_once = False
+        #: The WDM device URL of the last join: a re-registration mid-meeting makes a new
+        #: device, but Locus knows this one (leave, ``/media``, finding self's device).
+        self._joined_device_url: str | None = None
         self._left_by_user = False
         self._joining: asyncio.Future[JoinResponse] | None = None
         self._info_task: asyncio.Task[None] | None = None
@@ -171,7 +176,7 @@ class Meeting(MeetingInfoAccess, MeetingJoinLeave, MeetingControls, MeetingMedia
         self.locus_info = LocusInfo(
             emitter=self,
             members=self.members,
-            device_url=lambda: self._webex.internal.device.url,
+            device_url=lambda: self.device_url,
             correlation_id=lambda: self.correlation_id,
             get_locus=self.requests.get_locus_dto,
             on_removed=self._on_locus_removed,
@@ -187,6 +192,9 @@ class Meeting(MeetingInfoAccess, MeetingJoinLeave, MeetingControls, MeetingMedia
         self.locus_info.on(LocusInfoEvents.SELF_UNADMITTED, self._on_unadmitted)
         self.locus_info.on(LocusInfoEvents.SELF_ADMITTED, self._on_admitted)
         self.locus_info.on(LocusInfoEvents.DISCONNECT_DUE_TO_INACTIVITY, self._on_inactivity_drop)
+        #: Screen share status and floor requests (``share_status``, ``publish_streams``).
+        self.share_floor = ShareFloor(self)
+        self.locus_info.on(LocusInfoEvents.MEDIA_SHARES_UPDATED, self.share_floor.on_media_shares)
         # Imported here: the media package is only needed once a meeting exists.
         from webex_meetings.meetings.media import MeetingMedia
 
@@ -257,8 +265,22 @@ class Meeting(MeetingInfoAccess, MeetingJoinLeave, MeetingControls, MeetingMedia
 
     @property
     def device_url(self) -> str | None:
-        """This client's WDM device URL."""
-        return self._webex.internal.device.url
+        """The WDM device URL Locus knows this client by in the meeting.
+
+        The device the meeting was joined with, even after the device was registered
+        again mid-meeting (WDM expiry); before the first join, the current device.
+        """
+        return self._joined_device_url or self._webex.internal.device.url
+
+    @property
+    def share_status(self) -> ShareStatus:
+        """Who shares now (JS ``shareStatus``): no one, someone else, self, a whiteboard."""
+        return self.share_floor.status
+
+    @property
+    def screen_share_floor_state(self) -> ScreenShareFloorState:
+        """This client's share floor request (JS ``screenShareFloorState``)."""
+        return self.share_floor.floor_state
 
     def get_members(self) -> Members:
         """The member list (JS ``getMembers``)."""

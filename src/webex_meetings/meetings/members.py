@@ -40,6 +40,13 @@ VALID_EMAIL_ADDRESS = re.compile(
 _NO_LOCUS = "The associated locus url for this meeting object must be defined."
 
 
+
+def _csis(section: Mapping[str, Any]) -> tuple[Any, ...]:
+    # Locus sends a list; anything else (a number, a mapping) is a malformed section
+    # that must not turn a CSI lookup into a TypeError.
+    value = section.get("csis")
+    return tuple(value) if isinstance(value, list) else ()
+
 class MembersCollection:
     """Members by participant id (JS ``MembersCollection``)."""
 
@@ -242,6 +249,22 @@ class Members(EventEmitter):
         """``fullState.type`` changed."""
         if locus_type:
             self.type = locus_type
+
+    def find_member_by_csi(self, csi: int) -> Member | None:
+        """The member with a device whose ``csis`` hold ``csi`` (JS ``findMemberByCsi``).
+
+        A member whose ``status.csis`` holds it is taken too, when no device lists it.
+        """
+        fallback = None
+        for member in self.members_collection:
+            participant = member.raw_participant
+            for device in participant.get("devices") or ():
+                if isinstance(device, Mapping) and csi in _csis(device):
+                    return member
+            status = participant.get("status")
+            if fallback is None and isinstance(status, Mapping) and csi in _csis(status):
+                fallback = member
+        return fallback
 
     def clear_members(self) -> None:
         """Forget every member and emit ``members:clear``."""

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, PrivateAttr
+from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
 
 from webex_meetings._http._warnings import ApiWarning
@@ -36,12 +36,22 @@ class WebexModel(BaseModel):
         protected_namespaces=(),
     )
 
-    _warnings: tuple[ApiWarning, ...] = PrivateAttr(default=())
+    # A class-level default rather than a pydantic private attribute: a private
+    # attribute makes pydantic build a private-state dict for every object it parses,
+    # about a quarter of the CPU of a page walk, while warnings are rare. The few
+    # objects that carry some get an instance value (see ``_set_warnings``).
+    _warnings: ClassVar[tuple[ApiWarning, ...]] = ()
 
     @property
     def warnings(self) -> tuple[ApiWarning, ...]:
         """The ``Warning`` header values of the response this object came from."""
         return self._warnings
+
+    def _set_warnings(self, warnings: tuple[ApiWarning, ...]) -> None:
+        # Stored beside the fields (as ``functools.cached_property`` does): pydantic
+        # leaves non-field keys of ``__dict__`` out of dumps and equality, and copies
+        # keep them.
+        object.__setattr__(self, "_warnings", warnings)
 
     def to_api(self) -> dict[str, Any]:
         """The JSON body for the API: camelCase keys, unset fields left out."""

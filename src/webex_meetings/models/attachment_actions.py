@@ -44,14 +44,5 @@ class AttachmentActivityInputs(WebexModel):
     """The ``Tel`` field."""
 
 
-class CreateInputs(WebexModel):
+class CreateInputs(AttachmentActivityInputs):
     """The attachment action's inputs."""
-
-    name: str | None = Field(default=None, alias="Name")
-    """The ``Name`` field."""
-    url: str | None = Field(default=None, alias="Url")
-    """The ``Url`` field."""
-    email: str | None = Field(default=None, alias="Email")
-    """The ``Email`` field."""
-    tel: str | None = Field(default=None, alias="Tel")
-    """The ``Tel`` field."""

@@ -104,11 +104,9 @@ class InProgressDevice(WebexModel):
     device left the meeting."""
 
 
-class InProgressParticipant(WebexModel):
-    """The ``InProgressParticipant`` object."""
+class _ParticipantFields(WebexModel):
+    """Fields shared by ``InProgressParticipant`` and ``Participant``."""
 
-    id: str | None = None
-    """The participant ID that identifies the meeting and the participant."""
     org_id: str | None = None
     """The ID that identifies the organization."""
     host: bool | None = None
@@ -127,43 +125,32 @@ class InProgressParticipant(WebexModel):
     """The status of the participant's video. Known values: ``on``, ``off``."""
     muted: bool | None = None
     """Whether or not the participant's audio is muted."""
-    state: str | None = None
-    """The status of the participant in the meeting. Known values: ``lobby``, ``joined``."""
     site_url: str | None = None
     """The site URL."""
     meeting_id: str | None = None
     """A unique identifier for the meeting which the participant belongs to."""
     host_email: str | None = None
     """The email address of the host."""
+
+
+class InProgressParticipant(_ParticipantFields):
+    """The ``InProgressParticipant`` object."""
+
+    id: str | None = None
+    """The participant ID that identifies the meeting and the participant."""
+    state: str | None = None
+    """The status of the participant in the meeting. Known values: ``lobby``, ``joined``."""
     devices: list[InProgressDevice] | None = None
     """The ``devices`` field."""
 
 
-class Participant(WebexModel):
+class Participant(_ParticipantFields):
     """The ``Participant`` object."""
 
     id: str | None = None
     """The ID that identifies the meeting and the participant."""
-    org_id: str | None = None
-    """The ID that identifies the organization."""
-    host: bool | None = None
-    """Whether or not the participant is the host of the meeting."""
-    co_host: bool | None = None
-    """Whether or not the participant has host privilege in the meeting."""
-    space_moderator: bool | None = None
-    """Whether or not the participant is the team space moderator."""
-    email: str | None = None
-    """The email address of the participant."""
-    display_name: str | None = None
-    """The name of the participant."""
-    invitee: bool | None = None
-    """Whether or not the participant is invited to the meeting."""
-    muted: bool | None = None
-    """Whether or not the participant's audio is muted."""
     meeting_start_time: datetime | None = None
     """The time the meeting started."""
-    video: str | None = None
-    """The status of the participant's video. Known values: ``on``, ``off``."""
     state: str | None = None
     """The status of the participant in the meeting. Known values: ``lobby``, ``end``,
     ``joined``, ``breakoutSession``."""
@@ -173,12 +160,6 @@ class Participant(WebexModel):
     """The time the participant joined the meeting."""
     left_time: datetime | None = None
     """The time the participant left the meeting."""
-    site_url: str | None = None
-    """The site URL."""
-    meeting_id: str | None = None
-    """A unique identifier for the meeting which the participant belongs to."""
-    host_email: str | None = None
-    """The email address of the host."""
     devices: list[Device] | None = None
     """The ``devices`` field."""
     breakout_sessions_attended: list[BreakoutSessionAttended] | None = None

@@ -93,28 +93,8 @@ class MeetingPreferenceObject(WebexModel):
     """List of user's Webex meeting sites including default site."""
 
 
-class MeetingPreferenceObjectAudio(WebexModel):
+class MeetingPreferenceObjectAudio(AudioObject):
     """Audio Preferences."""
-
-    default_audio_type: str | None = None
-    """Default audio type. Known values: ``webexAudio``, ``voipOnly``,
-    ``otherTeleconferenceService``, ``none``."""
-    other_teleconference_description: str | None = None
-    """Phone number and other information for the teleconference provider to be used, along
-    with instructions for invitees."""
-    enabled_global_call_in: bool | None = None
-    """Flag to enable/disable global call ins."""
-    enabled_toll_free: bool | None = None
-    """Flag to enable/disable call-ins from toll-free numbers."""
-    enabled_auto_connection: bool | None = None
-    """Flag to enable/disable automatically connecting to audio using a computer."""
-    audio_pin: str | None = None
-    """PIN to provide a secondary level of authentication for calls where the host is using
-    the phone and may need to invite additional invitees."""
-    office_number: MeetingPreferenceObjectAudioOfficeNumber | None = None
-    """Office phone number."""
-    mobile_number: MeetingPreferenceObjectAudioMobileNumber | None = None
-    """Mobile phone number."""
 
 
 class MeetingPreferenceObjectAudioMobileNumber(WebexModel):
@@ -131,22 +111,12 @@ class MeetingPreferenceObjectAudioMobileNumber(WebexModel):
     """Flag to enable/disable Call Me number display on the meeting client."""
 
 
-class MeetingPreferenceObjectAudioOfficeNumber(WebexModel):
+class MeetingPreferenceObjectAudioOfficeNumber(MeetingPreferenceObjectAudioMobileNumber):
     """Office phone number."""
 
-    country_code: str | None = None
-    """Country code for the phone number."""
-    number: str | None = None
-    """Phone number."""
-    enabled_call_in_authentication: bool | None = None
-    """Flag identifying the phone number as the one that will be used to dial into a
-    teleconference."""
-    enabled_call_me: bool | None = None
-    """Flag to enable/disable Call Me number display on the meeting client."""
 
-
-class MeetingPreferenceObjectPersonalMeetingRoom(WebexModel):
-    """Personal Meeting Room options."""
+class _PMRObjectFields(WebexModel):
+    """Fields shared by ``MeetingPreferenceObjectPersonalMeetingRoom`` and ``PMRObject``."""
 
     topic: str | None = None
     """Personal Meeting Room topic."""
@@ -174,10 +144,6 @@ class MeetingPreferenceObjectPersonalMeetingRoom(WebexModel):
     allow_authenticated_devices: bool | None = None
     """Whether or not to allow authenticated video devices in the user's organization to
     start or join the meeting without a prompt."""
-    co_hosts: list[MeetingPreferenceObjectPersonalMeetingRoomCoHosts] | None = None
-    """Array defining cohosts for the room if both ``supportAnyoneAsCoHost`` and
-    ``allowFirstUserToBeCoHost`` are ``false`` This attribute can be modified with the
-    Update Personal Meeting Room Options API."""
     sip_address: str | None = None
     """SIP address for callback from a video system."""
     dial_in_ip_address: str | None = None
@@ -185,6 +151,15 @@ class MeetingPreferenceObjectPersonalMeetingRoom(WebexModel):
     telephony: MeetingPreferenceObjectPersonalMeetingRoomTelephony | None = None
     """Information for callbacks from meeting to phone or for joining a teleconference using
     a phone."""
+
+
+class MeetingPreferenceObjectPersonalMeetingRoom(_PMRObjectFields):
+    """Personal Meeting Room options."""
+
+    co_hosts: list[MeetingPreferenceObjectPersonalMeetingRoomCoHosts] | None = None
+    """Array defining cohosts for the room if both ``supportAnyoneAsCoHost`` and
+    ``allowFirstUserToBeCoHost`` are ``false`` This attribute can be modified with the
+    Update Personal Meeting Room Options API."""
 
 
 class MeetingPreferenceObjectPersonalMeetingRoomCoHosts(WebexModel):
@@ -287,45 +262,12 @@ class PMRIDResponseObject(WebexModel):
     """Refreshed personal room ID."""
 
 
-class PMRObject(WebexModel):
+class PMRObject(_PMRObjectFields):
     """The ``PMRObject`` object."""
 
-    topic: str | None = None
-    """Personal Meeting Room topic."""
-    host_pin: str | None = None
-    """PIN for joining the room as host."""
-    personal_meeting_room_link: str | None = None
-    """Personal Meeting Room link."""
-    enabled_auto_lock: bool | None = None
-    """Option to automatically lock the Personal Room a number of minutes after a meeting
-    starts."""
-    auto_lock_minutes: int | float | None = None
-    """Number of minutes after which the Personal Room is locked if ``enabledAutoLock`` is
-    enabled."""
-    enabled_notify_host: bool | None = None
-    """Flag to enable notifying the owner of a Personal Room when someone enters the Personal
-    Room lobby while the owner is not in the room."""
-    support_co_host: bool | None = None
-    """Flag allowing other invitees to host a meeting in the Personal Room without the owner."""
-    support_anyone_as_co_host: bool | None = None
-    """Whether or not to allow any attendee with a host account on the target site to become
-    a cohost when joining the Personal Room."""
-    allow_first_user_to_be_co_host: bool | None = None
-    """Whether or not to allow the first attendee with a host account on the target site to
-    become a cohost when joining the Personal Room."""
-    allow_authenticated_devices: bool | None = None
-    """Whether or not to allow authenticated video devices in the user's organization to
-    start or join the meeting without a prompt."""
     co_hosts: list[MeetingPreferenceObjectPersonalMeetingRoomCoHosts] | None = None
     """Array defining cohosts for the room if both ``supportAnyoneAsCoHost`` and
     ``allowFirstUserToBeCoHost`` are ``false``."""
-    sip_address: str | None = None
-    """SIP address for callback from a video system."""
-    dial_in_ip_address: str | None = None
-    """IP address for callback from a video system."""
-    telephony: MeetingPreferenceObjectPersonalMeetingRoomTelephony | None = None
-    """Information for callbacks from meeting to phone or for joining a teleconference using
-    a phone."""
 
 
 class SchedulingOptionsObject(WebexModel):

@@ -107,11 +107,12 @@ class CreateMeetingAttendeePrivileges(WebexModel):
     """Whether or not to allow any attendee to chat with other participants in private."""
 
 
-class CreateMeetingRegistration(WebexModel):
-    """Meeting registration."""
+class _CreateMeetingRegistrationFields(WebexModel):
+    """Fields shared by several models.
 
-    auto_accept_request: bool | None = None
-    """Whether or not meeting registration request is accepted automatically."""
+    The base of ``CreateMeetingRegistration`` and ``MeetingObjectForListMeetingRegistration``.
+    """
+
     require_first_name: bool | None = None
     """Whether or not a registrant's first name is required for meeting registration."""
     require_last_name: bool | None = None
@@ -147,6 +148,13 @@ class CreateMeetingRegistration(WebexModel):
     registration."""
     max_register_num: int | float | None = None
     """Maximum number of meeting registrations."""
+
+
+class CreateMeetingRegistration(_CreateMeetingRegistrationFields):
+    """Meeting registration."""
+
+    auto_accept_request: bool | None = None
+    """Whether or not meeting registration request is accepted automatically."""
     customized_questions: list[CustomizedQuestionForCreateMeeting] | None = None
     """Customized questions for meeting registration."""
     rules: list[StandardRegistrationApproveRule] | None = None
@@ -235,19 +243,9 @@ class CustomizedQuestionForGetMeetingOptions(WebexModel):
     """The content of the option."""
 
 
-class CustomizedQuestionForGetMeetingRules(WebexModel):
+class CustomizedQuestionForGetMeetingRules(CustomizedQuestionForCreateMeetingRules):
     """The ``CustomizedQuestionForGetMeetingRules`` object."""
 
-    condition: str | None = None
-    """Judgment expression for approval rules. Known values: ``contains``, ``notContains``,
-    ``beginsWith``, ``endsWith``, ``equals``, ``notEquals``."""
-    value: str | None = None
-    """The keyword for the approval rule."""
-    result: str | None = None
-    """The automatic approval result for the approval rule. Known values: ``approve``,
-    ``reject``."""
-    match_case: bool | None = None
-    """Whether to check the case of values."""
     order: int | float | None = None
     """The priority number of the approval rule."""
 
@@ -265,19 +263,13 @@ class InterpreterObjectForSimultaneousInterpretationOfCreateOrUpdateMeeting(Webe
     """Display name of meeting interpreter."""
 
 
-class InterpreterObjectForSimultaneousInterpretationOfGetOrListMeeting(WebexModel):
+class InterpreterObjectForSimultaneousInterpretationOfGetOrListMeeting(
+    InterpreterObjectForSimultaneousInterpretationOfCreateOrUpdateMeeting
+):
     """The ``InterpreterObjectForSimultaneousInterpretationOfGetOrListMeeting`` object."""
 
     id: str
     """Unique identifier for meeting interpreter."""
-    language_code1: str | None = None
-    """Forms a set of simultaneous interpretation channels together with ``languageCode2``."""
-    language_code2: str | None = None
-    """Forms a set of simultaneous interpretation channels together with ``languageCode1``."""
-    email: str | None = None
-    """Email address of meeting interpreter."""
-    display_name: str | None = None
-    """Display name of meeting interpreter."""
 
 
 class InviteeObjectForCreateMeeting(WebexModel):
@@ -316,16 +308,8 @@ class LinksObjectForBreakoutSessions(WebexModel):
     """Target resource method (conforming with RFC5998)."""
 
 
-class LinksObjectForTelephony(WebexModel):
+class LinksObjectForTelephony(LinksObjectForBreakoutSessions):
     """The ``LinksObjectForTelephony`` object."""
-
-    rel: str | None = None
-    """Link relation describing how the target resource is related to the current context
-    (conforming with RFC5998)."""
-    href: str | None = None
-    """Target resource URI (conforming with RFC5998)."""
-    method: str | None = None
-    """Target resource method (conforming with RFC5998)."""
 
 
 class LiveStreamObject(WebexModel):
@@ -351,15 +335,11 @@ class LiveStreamObject(WebexModel):
     """Resolution of the live streaming."""
 
 
-class MeetingObjectForAdminListMeeting(WebexModel):
-    """The ``MeetingObjectForAdminListMeeting`` object."""
+class _MeetingSeriesObjectFields(WebexModel):
+    """Fields shared by ``MeetingSeriesObject`` and ``_MeetingObjectForListMeetingFields``."""
 
     id: str
     """Unique identifier for meeting."""
-    meeting_series_id: str | None = None
-    """Unique identifier for meeting series."""
-    scheduled_meeting_id: str | None = None
-    """Unique identifier for scheduled meeting which current meeting is associated with."""
     meeting_number: str | None = None
     """Meeting number."""
     title: str | None = None
@@ -376,8 +356,6 @@ class MeetingObjectForAdminListMeeting(WebexModel):
     attendee_did_join: bool | None = None
     """Only applies to meeting series in the ``inProgress`` state, scheduled meetings in the
     ``ready`` state, and meeting instances in the ``inProgress`` state."""
-    is_modified: bool | None = None
-    """This state only applies to scheduled meeting."""
     timezone: str | None = None
     """Time zone of ``start`` and ``end``, conforming with the IANA time zone database."""
     start: datetime | None = None
@@ -438,41 +416,8 @@ class MeetingObjectForAdminListMeeting(WebexModel):
     allow_authenticated_devices: bool | None = None
     """Whether or not to allow authenticated video devices in the meeting's organization to
     start or join the meeting without a prompt."""
-    has_chat: bool | None = None
-    """Whether or not this meeting instance has chat."""
-    has_recording: bool | None = None
-    """Whether or not this meeting instance has been recorded."""
-    has_transcription: bool | None = None
-    """Whether or not this meeting instance has a transcription."""
-    has_summary: bool | None = None
-    """Whether or not this meeting instance has a summary."""
-    has_closed_caption: bool | None = None
-    """Whether or not this meeting instance has closed captions."""
-    has_polls: bool | None = None
-    """Whether or not this meeting instance has polls."""
-    has_qa: bool | None = Field(default=None, alias="hasQA")
-    """Whether or not this meeting instance has Q&A."""
-    has_registration: bool | None = None
-    """Whether or not this meeting instance has a registration form."""
-    has_registrants: bool | None = None
-    """Whether or not someone has registered a this meeting instance via the registration
-    form."""
-    has_post_event_survey: bool | None = None
-    """Whether this meeting instance has a survey and someone has responded to the survey."""
-    telephony: MeetingObjectForAdminListMeetingTelephony | None = None
-    """Information for callbacks from a meeting to phone or for joining a teleconference
-    using a phone."""
     meeting_options: MeetingObjectForAdminListMeetingMeetingOptions | None = None
     """Meeting Options."""
-    attendee_privileges: MeetingObjectForAdminListMeetingAttendeePrivileges | None = None
-    """Attendee Privileges."""
-    integration_tags: list[str] | None = None
-    """External keys created by an integration application in its domain, for example,
-    Zendesk ticket IDs, Jira IDs, Salesforce Opportunity IDs, etc."""
-    simultaneous_interpretation: (
-        MeetingObjectForAdminListMeetingSimultaneousInterpretation | None
-    ) = None
-    """Simultaneous interpretation information for the meeting."""
     enabled_breakout_sessions: bool | None = None
     """Whether or not breakout sessions are enabled."""
     links: list[LinksObjectForBreakoutSessions] | None = None
@@ -497,47 +442,60 @@ class MeetingObjectForAdminListMeeting(WebexModel):
     """Live streaming settings."""
 
 
-class MeetingObjectForAdminListMeetingAttendeePrivileges(WebexModel):
-    """Attendee Privileges."""
+class _MeetingObjectForListMeetingFields(_MeetingSeriesObjectFields):
+    """Fields shared by several models.
 
-    enabled_share_content: bool | None = None
-    """Whether or not to allow any attendee to share content in the meeting."""
-    enabled_save_document: bool | None = None
-    """Whether or not to allow any attendee to save shared documents, slides, or whiteboards
-    when they are shared as files in the content viewer instead of in a window or
-    application."""
-    enabled_print_document: bool | None = None
-    """Whether or not to allow any attendee to print shared documents, slides, or whiteboards
-    when they are shared as files in the content viewer instead of in a window or
-    application."""
-    enabled_annotate: bool | None = None
-    """Whether or not to allow any attendee to annotate shared documents, slides, or
-    whiteboards when they are shared as files in the content viewer instead of in a window
-    or application."""
-    enabled_view_participant_list: bool | None = None
-    """Whether or not to allow any attendee to view participants."""
-    enabled_view_thumbnails: bool | None = None
-    """Whether or not to allow any attendee to see a small preview image of any page of
-    shared documents or slides when they are shared as files in the content viewer instead
-    of in a window or application."""
-    enabled_remote_control: bool | None = None
-    """Whether or not to allow any attendee to control applications, web browsers, or
-    desktops remotely."""
-    enabled_view_any_document: bool | None = None
-    """Whether or not to allow any attendee to view any shared documents or slides when they
-    are shared as files in the content viewer instead of in a window or application."""
-    enabled_view_any_page: bool | None = None
-    """Whether or not to allow any attendee to scroll through any page of shared documents or
-    slides when they are shared as files in the content viewer instead of in a window or
-    application."""
-    enabled_contact_operator_privately: bool | None = None
-    """Whether or not to allow any attendee to contact the operator privately."""
-    enabled_chat_host: bool | None = None
-    """Whether or not to allow any attendee to chat with the host in private."""
-    enabled_chat_presenter: bool | None = None
-    """Whether or not to allow any attendee to chat with the presenter in private."""
-    enabled_chat_other_participants: bool | None = None
-    """Whether or not to allow any attendee to chat with other participants in private."""
+    The base of ``MeetingObjectForAdminListMeeting`` and ``MeetingObjectForListMeeting``.
+    """
+
+    meeting_series_id: str | None = None
+    """Unique identifier for meeting series."""
+    scheduled_meeting_id: str | None = None
+    """Unique identifier for scheduled meeting which current meeting is associated with."""
+    is_modified: bool | None = None
+    """This state only applies to scheduled meeting."""
+    has_chat: bool | None = None
+    """Whether or not this meeting instance has chat."""
+    has_recording: bool | None = None
+    """Whether or not this meeting instance has been recorded."""
+    has_transcription: bool | None = None
+    """Whether or not this meeting instance has a transcription."""
+    has_closed_caption: bool | None = None
+    """Whether or not this meeting instance has closed captions."""
+    has_polls: bool | None = None
+    """Whether or not this meeting instance has polls."""
+    has_qa: bool | None = Field(default=None, alias="hasQA")
+    """Whether or not this meeting instance has Q&A."""
+    has_registration: bool | None = None
+    """Whether or not this meeting instance has a registration form."""
+    has_registrants: bool | None = None
+    """Whether or not someone has registered a this meeting instance via the registration
+    form."""
+    has_post_event_survey: bool | None = None
+    """Whether this meeting instance has a survey and someone has responded to the survey."""
+    attendee_privileges: MeetingObjectForAdminListMeetingAttendeePrivileges | None = None
+    """Attendee Privileges."""
+    integration_tags: list[str] | None = None
+    """External keys created by an integration application in its domain, for example,
+    Zendesk ticket IDs, Jira IDs, Salesforce Opportunity IDs, etc."""
+    simultaneous_interpretation: (
+        MeetingObjectForAdminListMeetingSimultaneousInterpretation | None
+    ) = None
+    """Simultaneous interpretation information for the meeting."""
+
+
+class MeetingObjectForAdminListMeeting(_MeetingObjectForListMeetingFields):
+    """The ``MeetingObjectForAdminListMeeting`` object."""
+
+    has_summary: bool | None = None
+    """Whether or not this meeting instance has a summary."""
+    telephony: MeetingObjectForAdminListMeetingTelephony | None = None
+    """Information for callbacks from a meeting to phone or for joining a teleconference
+    using a phone."""
+
+
+class MeetingObjectForAdminListMeetingAttendeePrivileges(CreateMeetingAttendeePrivileges):
+    """Attendee Privileges."""
 
 
 class MeetingObjectForAdminListMeetingAudioConnectionOptions(WebexModel):
@@ -619,57 +577,17 @@ class MeetingObjectForAdminListMeetingTelephonyCallInNumbers(WebexModel):
     """Type of toll for the call-in number. Known values: ``toll``, ``tollFree``."""
 
 
-class MeetingObjectForListMeeting(WebexModel):
+class MeetingObjectForListMeeting(_MeetingObjectForListMeetingFields):
     """The ``MeetingObjectForListMeeting`` object."""
 
-    id: str
-    """Unique identifier for meeting."""
-    meeting_series_id: str | None = None
-    """Unique identifier for meeting series."""
-    scheduled_meeting_id: str | None = None
-    """Unique identifier for scheduled meeting which current meeting is associated with."""
-    meeting_number: str | None = None
-    """Meeting number."""
-    title: str | None = None
-    """Meeting title."""
     agenda: str | None = None
     """Meeting agenda."""
     password: str | None = None
     """Meeting password."""
     phone_and_video_system_password: str | None = None
     """8-digit numeric password used to join a meeting from audio and video devices."""
-    meeting_type: str | None = None
-    """Meeting type. Known values: ``meetingSeries``, ``scheduledMeeting``, ``meeting``."""
-    state: str | None = None
-    """Meeting state. Known values: ``active``, ``scheduled``, ``ready``, ``lobby``,
-    ``inProgress``, ``ended``, ``missed``, ``expired``."""
-    host_did_join: bool | None = None
-    """Only applies to meeting series in the ``inProgress`` state, scheduled meetings in the
-    ``ready`` state, and meeting instances in the ``inProgress`` state, whether or not the
-    meeting host joined the meeting."""
-    attendee_did_join: bool | None = None
-    """Only applies to meeting series in the ``inProgress`` state, scheduled meetings in the
-    ``ready`` state, and meeting instances in the ``inProgress`` state."""
-    is_modified: bool | None = None
-    """This state only applies to scheduled meeting."""
-    timezone: str | None = None
-    """Time zone of ``start`` and ``end``, conforming with the IANA time zone database."""
-    start: datetime | None = None
-    """Start time for meeting in ISO 8601 compliant format."""
-    end: datetime | None = None
-    """End time for a meeting in ISO 8601 compliant format."""
-    recurrence: str | None = None
-    """Meeting series recurrence rule (conforming with RFC 2445)."""
-    host_user_id: str | None = None
-    """Unique identifier for the meeting host."""
-    host_display_name: str | None = None
-    """Display name for the meeting host."""
-    host_email: str | None = None
-    """Email address for the meeting host."""
     host_key: str | None = None
     """Key for joining the meeting as host."""
-    site_url: str | None = None
-    """Site URL for the meeting."""
     web_link: str | None = None
     """Link to a meeting information page where the meeting client is launched if the meeting
     is ready to start or join."""
@@ -677,203 +595,38 @@ class MeetingObjectForListMeeting(WebexModel):
     """SIP address for callback from a video system."""
     dial_in_ip_address: str | None = None
     """IP address for callback from a video system."""
-    room_id: str | None = None
-    """Room ID of the associated Webex space."""
-    enabled_auto_record_meeting: bool | None = None
-    """Whether or not meeting is recorded automatically."""
-    allow_any_user_to_be_co_host: bool | None = None
-    """Whether or not to allow any attendee with a host account on the target site to become
-    a cohost when joining the meeting."""
-    enabled_join_before_host: bool | None = None
-    """Whether or not to allow any attendee to join the meeting before the host joins the
-    meeting."""
-    enable_connect_audio_before_host: bool | None = None
-    """Whether or not to allow any attendee to connect to audio before the host joins the
-    meeting."""
-    join_before_host_minutes: int | float | None = None
-    """Number of minutes an attendee can join the meeting before the meeting start time and
-    the host joins."""
-    exclude_password: bool | None = None
-    """Whether or not to exclude the meeting password from the email invitation."""
-    public_meeting: bool | None = None
-    """Whether or not to allow the meeting to be listed on the public calendar."""
-    reminder_time: int | float | None = None
-    """The number of minutes before the meeting begins, that an email reminder is sent to the
-    host."""
-    unlocked_meeting_join_security: str | None = None
-    """Specifies how the people who aren't on the invite can join the unlocked meeting. Known
-    values: ``allowJoin``, ``allowJoinWithLobby``, ``blockFromJoin``."""
-    session_type_id: int | float | None = None
-    """Unique identifier for a meeting session type for the user."""
-    scheduled_type: str | None = None
-    """Specifies whether the meeting is a regular meeting, a webinar, or a meeting scheduled
-    in the user's personal room. Known values: ``meeting``, ``webinar``,
-    ``personalRoomMeeting``."""
-    enabled_webcast_view: bool | None = None
-    """Whether or not webcast view is enabled."""
     panelist_password: str | None = None
     """Password for panelists of a webinar meeting."""
     phone_and_video_system_panelist_password: str | None = None
     """8-digit numeric panelist password to join a webinar meeting from audio and video
     devices."""
-    enable_automatic_lock: bool | None = None
-    """Whether or not to automatically lock the meeting after it starts."""
-    automatic_lock_minutes: int | float | None = None
-    """The number of minutes after the meeting begins, for automatically locking it."""
-    allow_first_user_to_be_co_host: bool | None = None
-    """Whether or not to allow the first attendee of the meeting with a host account on the
-    target site to become a cohost."""
-    allow_authenticated_devices: bool | None = None
-    """Whether or not to allow authenticated video devices in the meeting's organization to
-    start or join the meeting without a prompt."""
-    has_chat: bool | None = None
-    """Whether or not this meeting instance has chat."""
-    has_recording: bool | None = None
-    """Whether or not this meeting instance has been recorded."""
-    has_transcription: bool | None = None
-    """Whether or not this meeting instance has a transcription."""
-    has_closed_caption: bool | None = None
-    """Whether or not this meeting instance has closed captions."""
-    has_polls: bool | None = None
-    """Whether or not this meeting instance has polls."""
-    has_qa: bool | None = Field(default=None, alias="hasQA")
-    """Whether or not this meeting instance has Q&A."""
     has_slido: bool | None = None
     """Whether or not this meeting instance has Slido interactions."""
-    has_registration: bool | None = None
-    """Whether or not this meeting instance has a registration form."""
-    has_registrants: bool | None = None
-    """Whether or not someone has registered a this meeting instance via the registration
-    form."""
-    has_post_event_survey: bool | None = None
-    """Whether this meeting instance has a survey and someone has responded to the survey."""
     telephony: MeetingSeriesObjectTelephony | None = None
     """Information for callbacks from a meeting to phone or for joining a teleconference
     using a phone."""
-    meeting_options: MeetingObjectForAdminListMeetingMeetingOptions | None = None
-    """Meeting Options."""
-    attendee_privileges: MeetingObjectForAdminListMeetingAttendeePrivileges | None = None
-    """Attendee Privileges."""
     registration: MeetingObjectForListMeetingRegistration | None = None
     """Meeting registration."""
-    integration_tags: list[str] | None = None
-    """External keys created by an integration application in its domain, for example,
-    Zendesk ticket IDs, Jira IDs, Salesforce Opportunity IDs, etc."""
-    simultaneous_interpretation: (
-        MeetingObjectForAdminListMeetingSimultaneousInterpretation | None
-    ) = None
-    """Simultaneous interpretation information for the meeting."""
-    enabled_breakout_sessions: bool | None = None
-    """Whether or not breakout sessions are enabled."""
-    links: list[LinksObjectForBreakoutSessions] | None = None
-    """HATEOAS Breakout Sessions information for meeting."""
-    tracking_codes: list[TrackingCodeItemForGetMeetingObject] | None = None
-    """Tracking codes information."""
-    enabled_audio_watermark: bool | None = None
-    """Whether or not the audio watermark is enabled."""
-    enabled_visual_watermark: bool | None = None
-    """Whether or not the visual watermark is enabled."""
-    visual_watermark_opacity: int | float | None = None
-    """Opacity level for visual watermark."""
-    audio_connection_options: MeetingObjectForAdminListMeetingAudioConnectionOptions | None = None
-    """Audio connection options."""
-    require_attendee_login: bool | None = None
-    """Require attendees to sign in before joining the webinar."""
-    restrict_to_invitees: bool | None = None
-    """Restrict webinar to invited attendees only."""
-    enabled_live_stream: bool | None = None
-    """Whether or not live streaming is enabled."""
-    live_stream: LiveStreamObject | None = None
-    """Live streaming settings."""
 
 
-class MeetingObjectForListMeetingRegistration(WebexModel):
+class MeetingObjectForListMeetingRegistration(_CreateMeetingRegistrationFields):
     """Meeting registration."""
 
     auto_accept_request: bool | None = None
     """Whether or not meeting registration requests are accepted automatically."""
-    require_first_name: bool | None = None
-    """Whether or not a registrant's first name is required for meeting registration."""
-    require_last_name: bool | None = None
-    """Whether or not a registrant's last name is required for meeting registration."""
-    require_email: bool | None = None
-    """Whether or not a registrant's email is required for meeting registration."""
-    require_job_title: bool | None = None
-    """Whether or not a registrant's job title is shown or required for meeting registration."""
-    require_company_name: bool | None = None
-    """Whether or not a registrant's company name is shown or required for meeting
-    registration."""
-    require_address1: bool | None = None
-    """Whether or not a registrant's first address field is shown or required for meeting
-    registration."""
-    require_address2: bool | None = None
-    """Whether or not a registrant's second address field is shown or required for meeting
-    registration."""
-    require_city: bool | None = None
-    """Whether or not a registrant's city is shown or required for meeting registration."""
-    require_state: bool | None = None
-    """Whether or not a registrant's state is shown or required for meeting registration."""
-    require_zip_code: bool | None = None
-    """Whether or not a registrant's postal code is shown or required for meeting
-    registration."""
-    require_country_region: bool | None = None
-    """Whether or not a registrant's country or region is shown or required for meeting
-    registration."""
-    require_work_phone: bool | None = None
-    """Whether or not a registrant's work phone number is shown or required for meeting
-    registration."""
-    require_fax: bool | None = None
-    """Whether or not a registrant's fax number is shown or required for meeting
-    registration."""
-    max_register_num: int | float | None = None
-    """Maximum number of meeting registrations."""
 
 
-class MeetingSeriesObject(WebexModel):
+class MeetingSeriesObject(_MeetingSeriesObjectFields):
     """The ``MeetingSeriesObject`` object."""
 
-    id: str
-    """Unique identifier for meeting."""
-    meeting_number: str | None = None
-    """Meeting number."""
-    title: str | None = None
-    """Meeting title."""
     agenda: str | None = None
     """Meeting agenda."""
     password: str | None = None
     """Meeting password."""
     phone_and_video_system_password: str | None = None
     """8-digit numeric password used to join a meeting from audio and video devices."""
-    meeting_type: str | None = None
-    """Meeting type. Known values: ``meetingSeries``, ``scheduledMeeting``, ``meeting``."""
-    state: str | None = None
-    """Meeting state. Known values: ``active``, ``scheduled``, ``ready``, ``lobby``,
-    ``inProgress``, ``ended``, ``missed``, ``expired``."""
-    host_did_join: bool | None = None
-    """Only applies to meeting series in the ``inProgress`` state, scheduled meetings in the
-    ``ready`` state, and meeting instances in the ``inProgress`` state, whether or not the
-    meeting host joined the meeting."""
-    attendee_did_join: bool | None = None
-    """Only applies to meeting series in the ``inProgress`` state, scheduled meetings in the
-    ``ready`` state, and meeting instances in the ``inProgress`` state."""
-    timezone: str | None = None
-    """Time zone of ``start`` and ``end``, conforming with the IANA time zone database."""
-    start: datetime | None = None
-    """Start time for meeting in ISO 8601 compliant format."""
-    end: datetime | None = None
-    """End time for a meeting in ISO 8601 compliant format."""
-    recurrence: str | None = None
-    """Meeting series recurrence rule (conforming with RFC 2445)."""
-    host_user_id: str | None = None
-    """Unique identifier for the meeting host."""
-    host_display_name: str | None = None
-    """Display name for the meeting host."""
-    host_email: str | None = None
-    """Email address for the meeting host."""
     host_key: str | None = None
     """Key for joining the meeting as host."""
-    site_url: str | None = None
-    """Site URL for the meeting."""
     web_link: str | None = None
     """Link to a meeting information page where the meeting client is launched if the meeting
     is ready to start or join."""
@@ -883,60 +636,14 @@ class MeetingSeriesObject(WebexModel):
     """SIP address for callback from a video system."""
     dial_in_ip_address: str | None = None
     """IP address for callback from a video system."""
-    room_id: str | None = None
-    """Room ID of the associated Webex space."""
-    enabled_auto_record_meeting: bool | None = None
-    """Whether or not meeting is recorded automatically."""
-    allow_any_user_to_be_co_host: bool | None = None
-    """Whether or not to allow any attendee with a host account on the target site to become
-    a cohost when joining the meeting."""
-    enabled_join_before_host: bool | None = None
-    """Whether or not to allow any attendee to join the meeting before the host joins the
-    meeting."""
-    enable_connect_audio_before_host: bool | None = None
-    """Whether or not to allow any attendee to connect to audio before the host joins the
-    meeting."""
-    join_before_host_minutes: int | float | None = None
-    """Number of minutes an attendee can join the meeting before the meeting start time and
-    the host joins."""
-    exclude_password: bool | None = None
-    """Whether or not to exclude the meeting password from the email invitation."""
-    public_meeting: bool | None = None
-    """Whether or not to allow the meeting to be listed on the public calendar."""
-    reminder_time: int | float | None = None
-    """The number of minutes before the meeting begins, that an email reminder is sent to the
-    host."""
-    unlocked_meeting_join_security: str | None = None
-    """Specifies how the people who aren't on the invite can join the unlocked meeting. Known
-    values: ``allowJoin``, ``allowJoinWithLobby``, ``blockFromJoin``."""
-    session_type_id: int | float | None = None
-    """Unique identifier for a meeting session type for the user."""
-    scheduled_type: str | None = None
-    """Specifies whether the meeting is a regular meeting, a webinar, or a meeting scheduled
-    in the user's personal room. Known values: ``meeting``, ``webinar``,
-    ``personalRoomMeeting``."""
-    enabled_webcast_view: bool | None = None
-    """Whether or not webcast view is enabled."""
     panelist_password: str | None = None
     """Password for panelists of a webinar meeting."""
     phone_and_video_system_panelist_password: str | None = None
     """8-digit numeric panelist password to join a webinar meeting from audio and video
     devices."""
-    enable_automatic_lock: bool | None = None
-    """Whether or not to automatically lock the meeting after it starts."""
-    automatic_lock_minutes: int | float | None = None
-    """The number of minutes after the meeting begins, for automatically locking it."""
-    allow_first_user_to_be_co_host: bool | None = None
-    """Whether or not to allow the first attendee of the meeting with a host account on the
-    target site to become a cohost."""
-    allow_authenticated_devices: bool | None = None
-    """Whether or not to allow authenticated video devices in the meeting's organization to
-    start or join the meeting without a prompt."""
     telephony: MeetingSeriesObjectTelephony | None = None
     """Information for callbacks from a meeting to phone or for joining a teleconference
     using a phone."""
-    meeting_options: MeetingObjectForAdminListMeetingMeetingOptions | None = None
-    """Meeting Options."""
     attendee_privileges: CreateMeetingAttendeePrivileges | None = None
     """Attendee Privileges."""
     registration: MeetingSeriesObjectRegistration | None = None
@@ -946,70 +653,11 @@ class MeetingSeriesObject(WebexModel):
     Zendesk ticket IDs, Jira IDs, Salesforce Opportunity IDs, etc."""
     simultaneous_interpretation: MeetingSeriesObjectSimultaneousInterpretation | None = None
     """Simultaneous interpretation information for a meeting."""
-    enabled_breakout_sessions: bool | None = None
-    """Whether or not breakout sessions are enabled."""
-    links: list[LinksObjectForBreakoutSessions] | None = None
-    """HATEOAS Breakout Sessions information for meeting."""
-    tracking_codes: list[TrackingCodeItemForGetMeetingObject] | None = None
-    """Tracking codes information."""
-    enabled_audio_watermark: bool | None = None
-    """Whether or not the audio watermark is enabled."""
-    enabled_visual_watermark: bool | None = None
-    """Whether or not the visual watermark is enabled."""
-    visual_watermark_opacity: int | float | None = None
-    """Opacity level for visual watermark."""
-    audio_connection_options: MeetingObjectForAdminListMeetingAudioConnectionOptions | None = None
-    """Audio connection options."""
-    require_attendee_login: bool | None = None
-    """Require attendees to sign in before joining the webinar."""
-    restrict_to_invitees: bool | None = None
-    """Restrict webinar to invited attendees only."""
-    enabled_live_stream: bool | None = None
-    """Whether or not live streaming is enabled."""
-    live_stream: LiveStreamObject | None = None
-    """Live streaming settings."""
 
 
-class MeetingSeriesObjectRegistration(WebexModel):
+class MeetingSeriesObjectRegistration(MeetingObjectForListMeetingRegistration):
     """Meeting registration."""
 
-    auto_accept_request: bool | None = None
-    """Whether or not meeting registration requests are accepted automatically."""
-    require_first_name: bool | None = None
-    """Whether or not a registrant's first name is required for meeting registration."""
-    require_last_name: bool | None = None
-    """Whether or not a registrant's last name is required for meeting registration."""
-    require_email: bool | None = None
-    """Whether or not a registrant's email is required for meeting registration."""
-    require_job_title: bool | None = None
-    """Whether or not a registrant's job title is shown or required for meeting registration."""
-    require_company_name: bool | None = None
-    """Whether or not a registrant's company name is shown or required for meeting
-    registration."""
-    require_address1: bool | None = None
-    """Whether or not a registrant's first address field is shown or required for meeting
-    registration."""
-    require_address2: bool | None = None
-    """Whether or not a registrant's second address field is shown or required for meeting
-    registration."""
-    require_city: bool | None = None
-    """Whether or not a registrant's city is shown or required for meeting registration."""
-    require_state: bool | None = None
-    """Whether or not a registrant's state is shown or required for meeting registration."""
-    require_zip_code: bool | None = None
-    """Whether or not a registrant's postal code is shown or required for meeting
-    registration."""
-    require_country_region: bool | None = None
-    """Whether or not a registrant's country or region is shown or required for meeting
-    registration."""
-    require_work_phone: bool | None = None
-    """Whether or not a registrant's work phone number is shown or required for meeting
-    registration."""
-    require_fax: bool | None = None
-    """Whether or not a registrant's fax number is shown or required for meeting
-    registration."""
-    max_register_num: int | float | None = None
-    """Maximum number of meeting registrations."""
     customized_questions: list[CustomizedQuestionForGetMeeting] | None = None
     """Customized questions for meeting registration."""
     rules: list[StandardRegistrationApproveRule] | None = None
@@ -1114,25 +762,13 @@ class ReassignMeetingResponseObject(WebexModel):
     """Detailed descriptions for the host reassignment of ``meetingId`` if it fails."""
 
 
-class StandardRegistrationApproveRule(WebexModel):
+class StandardRegistrationApproveRule(CustomizedQuestionForGetMeetingRules):
     """The ``StandardRegistrationApproveRule`` object."""
 
     question: str | None = None
     """Name for standard question. Known values: ``lastName``, ``email``, ``jobTitle``,
     ``companyName``, ``address1``, ``address2``, ``city``, ``state``, ``zipCode``,
     ``countryRegion``, ``workPhone``, ``fax``."""
-    condition: str | None = None
-    """Judgment expression for approval rules. Known values: ``contains``, ``notContains``,
-    ``beginsWith``, ``endsWith``, ``equals``, ``notEquals``."""
-    value: str | None = None
-    """The keyword for the approval rule."""
-    result: str | None = None
-    """The automatic approval result for the approval rule. Known values: ``approve``,
-    ``reject``."""
-    match_case: bool | None = None
-    """Whether to check the case of values."""
-    order: int | float | None = None
-    """The priority number of the approval rule."""
 
 
 class TrackingCodeItemForCreateMeetingObject(WebexModel):

@@ -56,50 +56,6 @@ class QueryMeetingRegistrantsResponse(WebexModel):
     """Registrants array."""
 
 
-class Registrant(WebexModel):
-    """The ``Registrant`` object."""
-
-    id: str | None = None
-    """New registrant's ID."""
-    status: str | None = None
-    """New registrant's status. Known values: ``approved``, ``pending``, ``rejected``."""
-    first_name: str | None = None
-    """Registrant's first name."""
-    last_name: str | None = None
-    """Registrant's last name."""
-    email: str | None = None
-    """Registrant's email."""
-    job_title: str | None = None
-    """Registrant's job title."""
-    company_name: str | None = None
-    """Registrant's company."""
-    address1: str | None = None
-    """Registrant's first address line."""
-    address2: str | None = None
-    """Registrant's second address line."""
-    city: str | None = None
-    """Registrant's city name."""
-    state: str | None = None
-    """Registrant's state."""
-    zip_code: int | float | None = None
-    """Registrant's postal code."""
-    country_region: str | None = None
-    """Registrant's country or region."""
-    work_phone: str | None = None
-    """Registrant's work phone number."""
-    fax: str | None = None
-    """Registrant's FAX number."""
-    registration_time: datetime | None = None
-    """Registrant's registration time."""
-    customized_questions: list[CustomizedRegistrant] | None = None
-    """Registrant's answers for customized questions, Registration options define whether or
-    not this is required."""
-    source_id: str | None = None
-    """Registrant's source id.The ``sourceId`` is from Create Invitation Sources API."""
-    registration_id: str | None = None
-    """Registrant's registration ID."""
-
-
 class RegistrantCreateResponse(WebexModel):
     """The ``RegistrantCreateResponse`` object."""
 
@@ -138,6 +94,15 @@ class RegistrantCreateResponse(WebexModel):
     customized_questions: list[CustomizedRegistrant] | None = None
     """Registrant's answers for customized questions, Registration options define whether or
     not this is required."""
+
+
+class Registrant(RegistrantCreateResponse):
+    """The ``Registrant`` object."""
+
+    source_id: str | None = None
+    """Registrant's source id.The ``sourceId`` is from Create Invitation Sources API."""
+    registration_id: str | None = None
+    """Registrant's registration ID."""
 
 
 class RegistrantFormObject(WebexModel):

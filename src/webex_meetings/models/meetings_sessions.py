@@ -159,8 +159,8 @@ class CreateMeetingObject(WebexModel):
     """Live streaming settings."""
 
 
-class DetailedTemplateObject(WebexModel):
-    """The ``DetailedTemplateObject`` object."""
+class TemplateObject(WebexModel):
+    """The ``TemplateObject`` object."""
 
     id: str
     """Unique identifier for meeting template."""
@@ -176,6 +176,11 @@ class DetailedTemplateObject(WebexModel):
     """Whether or not the meeting template is a default template."""
     is_standard: bool | None = None
     """Whether or not the meeting template is a standard template."""
+
+
+class DetailedTemplateObject(TemplateObject):
+    """The ``DetailedTemplateObject`` object."""
+
     meeting: CreateMeetingObject | None = None
     """Meeting object which is used to create a meeting by the meeting template."""
 
@@ -229,15 +234,9 @@ class PreMeetingBreakoutSessionsObject(WebexModel):
     """Breakout sessions information for meeting."""
 
 
-class PrePostMeetingBreakoutSessionObject(WebexModel):
+class PrePostMeetingBreakoutSessionObject(PreMeetingBreakoutSessionObject):
     """The ``PrePostMeetingBreakoutSessionObject`` object."""
 
-    id: str
-    """Unique identifier for breakout session."""
-    name: str | None = None
-    """Name for breakout session."""
-    invitees: list[str] | None = None
-    """Invitees for breakout session."""
     start_time: datetime | None = None
     """The time the breakout session was started."""
     end_time: datetime | None = None
@@ -341,22 +340,3 @@ class SurveyResultObject(WebexModel):
     """The time when the user submits the survey."""
     questions: list[QuestionWithAnswersObject] | None = None
     """User's answers for the questions."""
-
-
-class TemplateObject(WebexModel):
-    """The ``TemplateObject`` object."""
-
-    id: str
-    """Unique identifier for meeting template."""
-    name: str | None = None
-    """Meeting template name."""
-    locale: str | None = None
-    """Meeting template locale."""
-    site_url: str | None = None
-    """Site URL for the meeting template."""
-    template_type: str | None = None
-    """Meeting template type. Known values: ``meeting``, ``webinar``."""
-    is_default: bool | None = None
-    """Whether or not the meeting template is a default template."""
-    is_standard: bool | None = None
-    """Whether or not the meeting template is a standard template."""

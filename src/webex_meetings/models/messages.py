@@ -17,15 +17,13 @@ class Attachment(WebexModel):
     """Enterprise Content Management file."""
 
 
-class DirectMessage(WebexModel):
-    """The ``DirectMessage`` object."""
+class _DirectMessageFields(WebexModel):
+    """Fields shared by ``DirectMessage`` and ``_MessageFields``."""
 
     id: str | None = None
     """The unique identifier for the message."""
     room_id: str | None = None
     """The room ID of the message."""
-    room_type: str | None = None
-    """The type of room."""
     text: str | None = None
     """The message, in plain text."""
     markdown: str | None = None
@@ -38,6 +36,13 @@ class DirectMessage(WebexModel):
     """The email address of the message author."""
     created: datetime | None = None
     """The date and time the message was created."""
+
+
+class DirectMessage(_DirectMessageFields):
+    """The ``DirectMessage`` object."""
+
+    room_type: str | None = None
+    """The type of room."""
 
 
 class File(WebexModel):
@@ -51,37 +56,26 @@ class File(WebexModel):
     """The URL for the content."""
 
 
-class ListMessage(WebexModel):
-    """The ``ListMessage`` object."""
+class _MessageFields(_DirectMessageFields):
+    """Fields shared by ``ListMessage`` and ``Message``."""
 
-    id: str | None = None
-    """The unique identifier for the message."""
-    parent_id: str | None = None
-    """The unique identifier for the parent message."""
-    room_id: str | None = None
-    """The room ID of the message."""
     room_type: str | None = None
     """The type of room. Known values: ``direct``, ``group``."""
-    text: str | None = None
-    """The message, in plain text."""
-    markdown: str | None = None
-    """The message, in Markdown format."""
-    html: str | None = None
-    """The text content of the message, in HTML format."""
-    files: list[str] | None = None
-    """Public URLs for files attached to the message."""
-    person_id: str | None = None
-    """The person ID of the message author."""
-    person_email: str | None = None
-    """The email address of the message author."""
     mentioned_people: list[str] | None = None
     """People IDs for anyone mentioned in the message."""
     mentioned_groups: list[str] | None = None
     """Group names for the groups mentioned in the message."""
+
+
+class ListMessage(_MessageFields):
+    """The ``ListMessage`` object."""
+
+    parent_id: str | None = None
+    """The unique identifier for the parent message."""
+    html: str | None = None
+    """The text content of the message, in HTML format."""
     attachments: list[Attachment] | None = None
     """Message content attachments attached to the message."""
-    created: datetime | None = None
-    """The date and time the message was created."""
     updated: datetime | None = None
     """The date and time that the message was last edited by the author."""
     is_voice_clip: bool | None = None
@@ -89,34 +83,12 @@ class ListMessage(WebexModel):
     audio file is a standard audio file not posted using the voice clip feature."""
 
 
-class Message(WebexModel):
+class Message(_MessageFields):
     """The ``Message`` object."""
 
-    id: str | None = None
-    """The unique identifier for the message."""
-    room_id: str | None = None
-    """The room ID of the message."""
-    room_type: str | None = None
-    """The type of room. Known values: ``direct``, ``group``."""
     to_person_id: str | None = None
     """The person ID of the recipient when sending a private 1:1 message."""
     to_person_email: str | None = None
     """The email address of the recipient when sending a private 1:1 message."""
-    text: str | None = None
-    """The message, in plain text."""
-    markdown: str | None = None
-    """The message, in Markdown format."""
-    files: list[str] | None = None
-    """Public URLs for files attached to the message."""
     attachments: list[Attachment] | None = None
     """Content attachments attached to the message."""
-    person_id: str | None = None
-    """The person ID of the message author."""
-    person_email: str | None = None
-    """The email address of the message author."""
-    mentioned_people: list[str] | None = None
-    """People IDs for anyone mentioned in the message."""
-    mentioned_groups: list[str] | None = None
-    """Group names for the groups mentioned in the message."""
-    created: datetime | None = None
-    """The date and time the message was created."""

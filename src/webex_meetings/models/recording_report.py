@@ -43,19 +43,24 @@ class MeetingRecordingArchiveChat(WebexModel):
     """The text of the chat snippet."""
 
 
-class MeetingRecordingArchiveParticipant(WebexModel):
-    """The ``MeetingRecordingArchiveParticipant`` object."""
+class MeetingRecordingArchiveUser(WebexModel):
+    """The ``MeetingRecordingArchiveUser`` object."""
 
     correlation_id: int | float | None = None
     """An internal ID that is associated with each join."""
     display_name: str | None = None
     """Display name for the meeting participant."""
+    email: str | None = None
+    """Email address for the meeting participant."""
+
+
+class MeetingRecordingArchiveParticipant(MeetingRecordingArchiveUser):
+    """The ``MeetingRecordingArchiveParticipant`` object."""
+
     joined_time: datetime | None = None
     """The time the participant joined the meeting."""
     left_time: datetime | None = None
     """The time the participant left the meeting."""
-    email: str | None = None
-    """Email address for the meeting participant."""
 
 
 class MeetingRecordingArchivePoll(WebexModel):
@@ -177,17 +182,6 @@ class MeetingRecordingArchiveSystemInfo(WebexModel):
     """The name of the person who accessed the meeting archive."""
     catalogs: list[SystemInfoCatalog] | None = None
     """The catalogs of system information."""
-
-
-class MeetingRecordingArchiveUser(WebexModel):
-    """The ``MeetingRecordingArchiveUser`` object."""
-
-    correlation_id: int | float | None = None
-    """An internal ID that is associated with each join."""
-    display_name: str | None = None
-    """Display name for the meeting participant."""
-    email: str | None = None
-    """Email address for the meeting participant."""
 
 
 class RecordingAchriveSummaryObject(WebexModel):

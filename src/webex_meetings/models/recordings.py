@@ -15,11 +15,12 @@ __all__ = [
 ]
 
 
-class RecordingObject(WebexModel):
-    """The ``RecordingObject`` object."""
+class _RecordingObjectWithDirectDownloadLinksFields(WebexModel):
+    """Fields shared by several models.
 
-    id: str
-    """A unique identifier for the recording."""
+    The base of ``RecordingObjectWithDirectDownloadLinks`` and ``_RecordingObjectFields``.
+    """
+
     meeting_id: str | None = None
     """Unique identifier for the recording's ended meeting instance."""
     scheduled_meeting_id: str | None = None
@@ -34,24 +35,11 @@ class RecordingObject(WebexModel):
     """The date and time recording started in ISO 8601 compliant format."""
     site_url: str | None = None
     """Site URL for the recording."""
-    download_url: str | None = None
-    """The download link for recording."""
     playback_url: str | None = None
     """The playback link for recording."""
-    password: str | None = None
-    """The recording's password."""
     format: str | None = None
     """* ``MP4`` - Recording file format is MP4. Known values: ``MP4``, ``ARF``,
     ``UPLOADED``."""
-    service_type: str | None = None
-    """The service type for the recording. Known values: ``MeetingCenter``, ``EventCenter``,
-    ``TrainingCenter``, ``SupportCenter``."""
-    duration_seconds: int | float | None = None
-    """The duration of the recording, in seconds."""
-    size_bytes: int | float | None = None
-    """The size of the recording file, in bytes."""
-    share_to_me: bool | None = None
-    """Whether or not the recording has been shared to the current user."""
     integration_tags: list[str] | None = None
     """External keys of the parent meeting created by an integration application."""
     status: str | None = None
@@ -59,78 +47,49 @@ class RecordingObject(WebexModel):
     ``purged``."""
 
 
-class RecordingObjectForAdminAndCO(WebexModel):
-    """The ``RecordingObjectForAdminAndCO`` object."""
+class _RecordingObjectFields(_RecordingObjectWithDirectDownloadLinksFields):
+    """Fields shared by ``RecordingObject`` and ``RecordingObjectForAdminAndCO``."""
 
     id: str
     """A unique identifier for the recording."""
-    meeting_id: str | None = None
-    """Unique identifier for the recording's ended meeting instance."""
-    scheduled_meeting_id: str | None = None
-    """Unique identifier for the recording's scheduled meeting instance."""
-    meeting_series_id: str | None = None
-    """Unique identifier for the recording's meeting series."""
-    topic: str | None = None
-    """The recording's topic."""
-    create_time: datetime | None = None
-    """The date and time recording was created in ISO 8601 compliant format."""
-    time_recorded: datetime | None = None
-    """The date and time recording started in ISO 8601 compliant format."""
+    download_url: str | None = None
+    """The download link for recording."""
+    service_type: str | None = None
+    """The service type for the recording. Known values: ``MeetingCenter``, ``EventCenter``,
+    ``TrainingCenter``, ``SupportCenter``."""
+    duration_seconds: int | float | None = None
+    """The duration of the recording, in seconds."""
+    size_bytes: int | float | None = None
+    """The size of the recording file, in bytes."""
+
+
+class RecordingObject(_RecordingObjectFields):
+    """The ``RecordingObject`` object."""
+
+    password: str | None = None
+    """The recording's password."""
+    share_to_me: bool | None = None
+    """Whether or not the recording has been shared to the current user."""
+
+
+class RecordingObjectForAdminAndCO(_RecordingObjectFields):
+    """The ``RecordingObjectForAdminAndCO`` object."""
+
     host_display_name: str | None = None
     """Display name for the meeting host."""
     host_email: str | None = None
     """Email address for the meeting host."""
-    site_url: str | None = None
-    """Site URL for the recording."""
-    download_url: str | None = None
-    """The download link for recording."""
-    playback_url: str | None = None
-    """The playback link for recording."""
-    format: str | None = None
-    """* ``MP4`` - Recording file format is MP4. Known values: ``MP4``, ``ARF``,
-    ``UPLOADED``."""
-    service_type: str | None = None
-    """The service type for the recording. Known values: ``MeetingCenter``, ``EventCenter``,
-    ``TrainingCenter``, ``SupportCenter``."""
-    duration_seconds: int | float | None = None
-    """The duration of the recording, in seconds."""
-    size_bytes: int | float | None = None
-    """The size of the recording file, in bytes."""
-    integration_tags: list[str] | None = None
-    """External keys of the parent meeting created by an integration application."""
-    status: str | None = None
-    """* ``available`` - Recording is available. Known values: ``available``, ``deleted``,
-    ``purged``."""
 
 
-class RecordingObjectWithDirectDownloadLinks(WebexModel):
+class RecordingObjectWithDirectDownloadLinks(_RecordingObjectWithDirectDownloadLinksFields):
     """The ``RecordingObjectWithDirectDownloadLinks`` object."""
 
     id: str
     """A unique identifier for recording."""
-    meeting_id: str | None = None
-    """Unique identifier for the recording's ended meeting instance."""
-    scheduled_meeting_id: str | None = None
-    """Unique identifier for the recording's scheduled meeting instance."""
-    meeting_series_id: str | None = None
-    """Unique identifier for the recording's meeting series."""
-    topic: str | None = None
-    """The recording's topic."""
-    create_time: datetime | None = None
-    """The date and time recording was created in ISO 8601 compliant format."""
-    time_recorded: datetime | None = None
-    """The date and time recording started in ISO 8601 compliant format."""
-    site_url: str | None = None
-    """Site URL for the recording."""
     download_url: str | None = None
     """The download link for the recording."""
-    playback_url: str | None = None
-    """The playback link for recording."""
     password: str | None = None
     """The recording's password."""
-    format: str | None = None
-    """* ``MP4`` - Recording file format is MP4. Known values: ``MP4``, ``ARF``,
-    ``UPLOADED``."""
     service_type: str | None = None
     """* ``MeetingCenter`` - The service type for the recording is meeting. Known values:
     ``MeetingCenter``, ``EventCenter``, ``TrainingCenter``, ``SupportCenter``."""
@@ -145,11 +104,6 @@ class RecordingObjectWithDirectDownloadLinks(WebexModel):
     ) = None
     """The download links for MP4/ARF, audio, and transcript of the recording without HTML
     page rendering in browser or HTTP redirect."""
-    integration_tags: list[str] | None = None
-    """External keys of the parent meeting created by an integration application."""
-    status: str | None = None
-    """* ``available`` - Recording is available. Known values: ``available``, ``deleted``,
-    ``purged``."""
 
 
 class RecordingObjectWithDirectDownloadLinksTemporaryDirectDownloadLinks(WebexModel):

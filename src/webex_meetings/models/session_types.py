@@ -23,21 +23,11 @@ class SessionType(WebexModel):
     ``TrainCenter``."""
 
 
-class SiteSessionType(WebexModel):
+class SiteSessionType(SessionType):
     """The ``SiteSessionType`` object."""
 
-    id: str | None = None
-    """The ID of the session type."""
-    short_name: str | None = None
-    """The short name of the session type."""
     site_url: str | None = None
     """Site URL for the session type."""
-    name: str | None = None
-    """The name of the session type."""
-    type: str | None = None
-    """The meeting type of meeting that you can create with the session type. Known values:
-    ``meeting``, ``webinar``, ``privateMeeting``, ``EventCenter``, ``SupportCenter``,
-    ``TrainCenter``."""
 
 
 class UserSessionTypes(WebexModel):

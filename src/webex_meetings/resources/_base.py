@@ -18,6 +18,7 @@ from webex_meetings._http import NOT_GIVEN, NotGiven, RequestOptions
 from webex_meetings._http._pagination import AsyncPaginator
 from webex_meetings._http._warnings import ApiWarning, log_warnings, parse_warnings
 from webex_meetings._logging import get_logger
+from webex_meetings.models._base import WebexModel
 
 if TYPE_CHECKING:
     from webex_meetings._client import Webex
@@ -121,6 +122,8 @@ class APIResource:
         *,
         params: Mapping[str, Any] | None = None,
         json: Any = None,
+        data: Mapping[str, Any] | None = None,
+        files: Any = None,
         headers: Mapping[str, Any] | None = None,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | NotGiven | None = NOT_GIVEN,
@@ -131,6 +134,8 @@ class APIResource:
             resource=resource,
             params=_query(params),
             json=json,
+            data=data,
+            files=files,
             headers=_headers(headers, extra_headers),
             timeout=timeout,
         )
@@ -147,8 +152,8 @@ class APIResource:
     async def _call_model(self, method: str, resource: str, model: type[M], **kwargs: Any) -> M:
         response, warnings = await self._send(method, resource, **kwargs)
         result = model.model_validate(response.json() if response.content else {})
-        if warnings and hasattr(result, "_warnings"):
-            result._warnings = warnings
+        if warnings and isinstance(result, WebexModel):
+            result._set_warnings(warnings)
         return result
 
     async def _call_none(self, method: str, resource: str, **kwargs: Any) -> None:

@@ -21,8 +21,6 @@ Events of one resource are emitted in the order of their activities, even when a
 from __future__ import annotations
 
 import asyncio
-import base64
-import binascii
 import enum
 import uuid
 import weakref
@@ -31,6 +29,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Final, cast
 
 from webex_meetings._events import EventEmitter
+from webex_meetings._hydra import decode_hydra_id
 from webex_meetings._logging import get_logger
 from webex_meetings.internal.activity import (
     ActivityEvent,
@@ -53,7 +52,6 @@ __all__ = [
     "RoomsListening",
     "hydra_cluster",
     "map_card_action",
-    "parse_hydra_id",
 ]
 
 logger = get_logger(__name__)
@@ -62,7 +60,6 @@ logger = get_logger(__name__)
 ACTIVITY_EVENT: Final = "event:conversation.activity"
 #: Cluster ids whose Hydra ids say ``us`` (the original US cluster, and integration).
 _US_CLUSTERS: Final = ("urn:TEAM:us-east-2_a", "urn:TEAM:us-east-1_int13")
-_HYDRA_PREFIX: Final = "ciscospark://"
 
 
 class ListenState(enum.Enum):
@@ -83,24 +80,6 @@ def hydra_cluster(cluster_id: str | None) -> str:
         return "us"
     parts = cluster_id.split(":")
     return ":".join(parts[:3]) if len(parts) >= 3 else "us"
-
-
-def parse_hydra_id(value: str) -> tuple[str, str, str]:
-    """Decode a Hydra id into ``(cluster, TYPE, uuid)`` (padded or not, either alphabet).
-
-    Raises:
-        ValueError: ``value`` is not a Hydra id.
-    """
-    text = "".join(value.split()).replace("-", "+").replace("_", "/")
-    try:
-        decoded = base64.b64decode(text + "=" * (-len(text) % 4), validate=True).decode()
-    except (binascii.Error, UnicodeDecodeError) as exc:
-        raise ValueError(f"{value!r} is not a Hydra id") from exc
-    parts = decoded.removeprefix(_HYDRA_PREFIX).split("/")
-    if not decoded.startswith(_HYDRA_PREFIX) or len(parts) < 3 or not all(parts[-3:]):
-        raise ValueError(f"{value!r} is not a Hydra id")
-    cluster, kind, raw = parts[-3:]
-    return cluster, kind, raw
 
 
 def map_card_action(activity: Mapping[str, Any], *, cluster: str = "us") -> list[ActivityEvent]:
@@ -366,8 +345,9 @@ class MembershipsListening(ListeningResource):
             message_id, room_id = getattr(message, "id", None), getattr(message, "room_id", None)
         if not isinstance(message_id, str) or not isinstance(room_id, str):
             raise ValueError("message needs an id and a room id")
-        activity_uuid = parse_hydra_id(message_id)[2]
-        cluster, _, room_uuid = parse_hydra_id(room_id)
+        activity_uuid = decode_hydra_id(message_id).uuid
+        room = decode_hydra_id(room_id)
+        cluster, room_uuid = room.cluster, room.uuid
         base = await self._client.internal.services.get_url("conversation")
         url = f"{base.rstrip('/')}/conversations/{room_uuid}"
         body: dict[str, Any] = {

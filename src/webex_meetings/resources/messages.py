@@ -14,11 +14,12 @@ from webex_meetings._http._pagination import AsyncPaginator
 from webex_meetings.models.messages import Attachment, DirectMessage, ListMessage, Message
 from webex_meetings.resources._base import body, require_id
 from webex_meetings.resources._listening import MessagesListening
+from webex_meetings.resources._uploads import FileInput, MessageUploads, has_local_file
 
 __all__ = ["Messages"]
 
 
-class Messages(MessagesListening):
+class Messages(MessagesListening, MessageUploads):
     """The Messages operations (``webex.messages``)."""
 
     def list(
@@ -78,7 +79,7 @@ class Messages(MessagesListening):
         to_person_email: str | None = None,
         text: str | None = None,
         markdown: str | None = None,
-        files: Sequence[str] | None = None,
+        files: Sequence[FileInput] | None = None,
         attachments: Sequence[Attachment | Mapping[str, Any]] | None = None,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | NotGiven | None = NOT_GIVEN,
@@ -96,7 +97,9 @@ class Messages(MessagesListening):
                 message.
             text: The message, in plain text.
             markdown: The message, in Markdown format.
-            files: The public URL to a binary file to be posted into the room.
+            files: The public URL to a binary file to be posted into the room. Or one local
+                file, as a path or ``(name, bytes[, content_type])``: the message is then sent
+                as ``multipart/form-data``.
             attachments: Content attachments to attach to the message.
             extra_headers: Extra HTTP headers for this request.
             timeout: Seconds for this request; ``NOT_GIVEN`` uses the client default.
@@ -106,8 +109,25 @@ class Messages(MessagesListening):
                 values.
 
         Raises:
+            ValueError: more than one local file, or a local file with URLs or cards.
             APIStatusError: the server answered with an error status.
         """
+        if has_local_file(files):
+            return await self._create_with_file(
+                Message,
+                {
+                    "roomId": room_id,
+                    "parentId": parent_id,
+                    "toPersonId": to_person_id,
+                    "toPersonEmail": to_person_email,
+                    "text": text,
+                    "markdown": markdown,
+                    "attachments": attachments,
+                },
+                files,
+                extra_headers=extra_headers,
+                timeout=timeout,
+            )
         return await self._call_model(
             "POST",
             "messages",

@@ -20,7 +20,7 @@ from webex_meetings._logging import get_logger
 from webex_meetings.meetings.constants import MeetingEvents as E
 from webex_meetings.meetings.constants import MeetingRemovedReason
 from webex_meetings.meetings.in_meeting_actions import InMeetingActions, compute_meeting_actions
-from webex_meetings.meetings.locus import sections
+from webex_meetings.meetings.locus import sections, validation
 from webex_meetings.meetings.locus.controls_events import emit_controls_events
 from webex_meetings.meetings.locus.events import FULL_DTO_EVENTS, LocusInfoEvents
 from webex_meetings.meetings.locus.lifecycle import removal_reason
@@ -191,7 +191,9 @@ class LocusInfo(LocusViews, EventEmitter):
     def _meeting_update(self, **changes: Any) -> None:
         self.emit(LocusInfoEvents.MEETING_UPDATE, changes)
 
-    def _apply(self, locus: dict[str, Any], is_full: bool) -> None:
+    def _apply(self, dto: dict[str, Any], is_full: bool) -> None:
+        # Malformed sections are left out: the state keeps their last good values.
+        locus = validation.clean_dto(dto, self.raw_participants)
         self_part = locus.get("self")
         is_replace = sections.need_replace_members(self.raw.get("controls"), locus.get("controls"))
         if not (

@@ -409,6 +409,39 @@ class LocusRequests:
             },
         )
 
+    async def change_meeting_floor(
+        self,
+        share_url: str,
+        *,
+        disposition: str,
+        person_url: str | None = None,
+        device_url: str | None = None,
+        share_instance_id: str | None = None,
+        resource_url: str | None = None,
+    ) -> Any:
+        """Request (``GRANTED``) or release a share floor: ``PUT <mediaShares[].url>``.
+
+        Not a delta request: the new floor arrives as a Locus event (JS
+        ``changeMeetingFloor``).
+        """
+        floor: dict[str, Any] = {"disposition": disposition}
+        if disposition == "GRANTED":
+            url = _require(person_url, "personUrl")
+            floor = {
+                "beneficiary": {
+                    "url": url,
+                    "devices": [{"deviceType": self.device_type, "url": device_url}],
+                },
+                "disposition": disposition,
+                "requester": {"url": url},
+            }
+        if share_instance_id:
+            floor["shareInstanceId"] = share_instance_id
+        body: dict[str, Any] = {"floor": floor}
+        if resource_url is not None:
+            body["resourceUrl"] = resource_url
+        return await self._request("PUT", _require(share_url, "share url"), body)
+
     @staticmethod
     def _participant(locus_url: str, member_id: str) -> str:
         return f"{_require(locus_url, 'locusUrl')}/participant/{_require(member_id, 'memberId')}"

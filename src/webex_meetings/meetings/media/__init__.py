@@ -15,6 +15,7 @@ from webex_meetings.meetings.media.media_request import ConfluenceState, LocusMe
 from webex_meetings.meetings.media.meeting_media import MeetingMedia
 from webex_meetings.meetings.media.options import Direction, MediaKind, MediaOptions
 from webex_meetings.meetings.media.reconnect import ReconnectionManager
+from webex_meetings.meetings.media.reconnecting import NetworkStatus
 from webex_meetings.meetings.media.roap import RoapErrorType, RoapMessage, RoapMessageType
 from webex_meetings.meetings.media.roap_session import RoapSession, RoapState
 from webex_meetings.meetings.media.sdp import SdpSettings
@@ -33,6 +34,7 @@ __all__ = [
     "MediaState",
     "MediaTimeouts",
     "MeetingMedia",
+    "NetworkStatus",
     "ReconnectionManager",
     "RoapErrorType",
     "RoapMessage",

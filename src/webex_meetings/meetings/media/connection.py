@@ -63,6 +63,26 @@ class ConnectionState(enum.StrEnum):
     CLOSED = "closed"
 
 
+def _usable(servers: Iterable[RTCIceServer]) -> list[RTCIceServer]:
+    """The ICE servers aiortc can use.
+
+    A malformed URL from the TURN discovery response would otherwise fail the offer
+    when candidates are gathered.
+    """
+    from aiortc.rtcicetransport import connection_kwargs
+
+    usable = []
+    for server in servers:
+        try:
+            connection_kwargs([server])
+        except ValueError:
+            # The URL itself is not logged: it came from the server and may be long.
+            logger.warning("media: a TURN server URL from discovery is malformed; not used")
+            continue
+        usable.append(server)
+    return usable
+
+
 def _video_preferences(enable_rtx: bool) -> list[Any]:
     codecs = RTCRtpSender.getCapabilities("video").codecs
     h264 = [c for c in codecs if c.mimeType.lower() == "video/h264"]
@@ -91,7 +111,7 @@ class MediaConnection:
         on_track: Callable[[MediaKind, MediaStreamTrack], None],
         on_state: Callable[[ConnectionState], None] | None = None,
     ) -> None:
-        self.ice_servers = list(ice_servers)
+        self.ice_servers = _usable(ice_servers)
         self.sdp_settings = sdp_settings
         # max-bundle: one transport for all lines from the start, as browsers do.
         config = RTCConfiguration(

@@ -13,8 +13,9 @@ A :class:`~webex_meetings.meetings.meeting.Meeting` owns one. The steps of
 
 Remote tracks arrive as ``media:ready {type, stream, track}`` on the meeting; they are
 read continuously (see :mod:`~webex_meetings.meetings.media.remote`), so an ignored
-track costs no memory. Local tracks are published per kind; mutes replace what is sent
-with silence or black frames and are reported to Locus.
+track costs no memory. The remote audio's CSRCs name the active speaker
+(``media:activeSpeakerChanged {memberIds}``). Local tracks are published per kind;
+mutes replace what is sent with silence or black frames and are reported to Locus.
 
 The lifecycle is :class:`MediaState`; every transition is logged and awaitable with
 :meth:`MeetingMedia.wait_for_state`.
@@ -40,10 +41,11 @@ from webex_meetings.meetings.media._aiortc import require_aiortc
 from webex_meetings.meetings.media.host import MEDIA_NEGOTIATED, MediaHost
 from webex_meetings.meetings.media.local import LocalMediaControls
 from webex_meetings.meetings.media.media_request import LocusMediaRequest, MediaRequestContext
-from webex_meetings.meetings.media.options import KINDS, MediaOptions
+from webex_meetings.meetings.media.options import KINDS, MediaKind, MediaOptions
 from webex_meetings.meetings.media.receiving import RemoteMedia
 from webex_meetings.meetings.media.reconnect import ReconnectionManager
 from webex_meetings.meetings.media.reconnecting import MediaReconnection
+from webex_meetings.meetings.media.remote_share import RemoteShareMedia
 from webex_meetings.meetings.media.roap import (
     RoapMessage,
     RoapMessageType,
@@ -59,6 +61,8 @@ from webex_meetings.meetings.media.turn import (
 )
 
 if TYPE_CHECKING:
+    from aiortc.mediastreams import MediaStreamTrack
+
     from webex_meetings._client import Webex
     from webex_meetings.meetings.locus import JoinResponse
     from webex_meetings.meetings.media.connection import MediaConnection
@@ -137,6 +141,8 @@ class MeetingMedia(LocalMediaControls, RemoteMedia, MediaReconnection):
         )
         self._rejoin = rejoin
         self._media_sessions: list[Mapping[str, Any]] | None = None
+        #: ``media:ready`` / ``media:stopped`` of ``remoteShare``, one pair per remote share.
+        self.remote_share = RemoteShareMedia(self)
 
     def __repr__(self) -> str:
         return f"MeetingMedia(state={self.state.value}, media_id={self.media_id!r})"
@@ -282,7 +288,10 @@ class MeetingMedia(LocalMediaControls, RemoteMedia, MediaReconnection):
         require_aiortc()
         self.options = options
         self._sources = {kind: options.get(kind).track for kind in KINDS}
-        self._session = RoapSession(self._send_roap, answer_timeout=self.timeouts.answer)
+        # The server keeps the media session's ROAP seq across add_media attempts.
+        self._session = RoapSession(
+            self._send_roap, answer_timeout=self.timeouts.answer, seq=self._session.seq
+        )
         self._turn = TurnDiscovery(self._send_roap_body, self._session, timeout=self.timeouts.turn)
         self._listen()
         self._set_state(MediaState.CONNECTING)
@@ -313,6 +322,14 @@ class MeetingMedia(LocalMediaControls, RemoteMedia, MediaReconnection):
             await self._rejoin()
         retry = await self._turn.discover(self.media_id or "")
         await self._establish(retry, retry_with_turn=False)
+
+    def _on_remote_track(self, kind: MediaKind, track: MediaStreamTrack) -> None:
+        if kind is not MediaKind.SHARE:
+            super()._on_remote_track(kind, track)
+            return
+        # The share track is read from now on; it is announced per remote share.
+        self._hub(kind).attach(track)
+        self.remote_share.track_arrived()
 
     def _new_connection(self, turn: TurnResult) -> MediaConnection:
         from webex_meetings.meetings.media.connection import MediaConnection
@@ -401,6 +418,8 @@ class MeetingMedia(LocalMediaControls, RemoteMedia, MediaReconnection):
         self._session.close()
         await self._request.aclose()
         await self._drop_connection()
+        self._set_network_status(None)
+        await self.remote_share.aclose()
         stopped = await self._close_remote()
         tasks, self._tasks = set(self._tasks), set()
         for task in tasks:

@@ -1,4 +1,8 @@
-"""Remote media of ``MeetingMedia``: one hub per kind, ``media:ready``, extra readers."""
+"""Remote media of ``MeetingMedia``: one hub per kind, ``media:ready``, extra readers.
+
+The remote audio's CSRCs also give the active speaker (``media:activeSpeakerChanged``,
+see :mod:`~webex_meetings.meetings.media.active_speaker`).
+"""
 
 from __future__ import annotations
 
@@ -8,12 +12,14 @@ from webex_meetings._logging import get_logger
 from webex_meetings.meetings.constants import MeetingEvents
 from webex_meetings.meetings.errors import ParameterError
 from webex_meetings.meetings.media._aiortc import require_aiortc
+from webex_meetings.meetings.media.active_speaker import ActiveSpeaker
 from webex_meetings.meetings.media.host import MediaHost
 from webex_meetings.meetings.media.options import REMOTE_TYPES, TRACK_KINDS, MediaKind
 
 if TYPE_CHECKING:
     from aiortc.mediastreams import MediaStreamTrack
 
+    from webex_meetings.meetings.media.connection import MediaConnection
     from webex_meetings.meetings.media.remote import BufferedTrack, RemoteTrackHub
 
 __all__ = ["RemoteMedia"]
@@ -26,14 +32,37 @@ class RemoteMedia:
 
     Attributes:
         remote_streams: the ``media:ready`` reader of each remote type.
+        active_speaker: the members the remote audio names as speaking.
     """
 
     host: MediaHost
+    connection: MediaConnection | None
 
     def __init__(self) -> None:
         super().__init__()
         self.remote_streams: dict[str, BufferedTrack] = {}
         self._hubs: dict[MediaKind, RemoteTrackHub] = {}
+        self.active_speaker = ActiveSpeaker(self._member_id_by_csi, self._on_active_speaker)
+
+    def _member_id_by_csi(self, csi: int) -> str | None:
+        # The meeting's member list; a host without one (a bare test host) maps nothing.
+        members = getattr(self.host, "members", None)
+        find = getattr(members, "find_member_by_csi", None)
+        member = find(csi) if find is not None else None
+        member_id = getattr(member, "id", None)
+        return member_id if isinstance(member_id, str) else None
+
+    def _on_active_speaker(self, member_ids: list[str]) -> None:
+        logger.debug("media: active speaker %s", member_ids)
+        self.host.emit(MeetingEvents.MEDIA_ACTIVE_SPEAKER_CHANGED, {"memberIds": member_ids})
+
+    def _watch_active_speaker(self, track: MediaStreamTrack) -> None:
+        connection = self.connection
+        if connection is None:
+            return
+        for receiver in connection.pc.getReceivers():
+            if receiver.track is track:
+                self.active_speaker.watch(receiver)
 
     def _hub(self, kind: MediaKind) -> RemoteTrackHub:
         from webex_meetings.meetings.media.remote import RemoteTrackHub
@@ -48,6 +77,8 @@ class RemoteMedia:
         media_type = REMOTE_TYPES[kind]
         hub = self._hub(kind)
         hub.attach(track)
+        if kind is MediaKind.AUDIO:
+            self._watch_active_speaker(track)
         if media_type not in self.remote_streams:
             reader = hub.subscribe()
             self.remote_streams[media_type] = reader
@@ -77,6 +108,7 @@ class RemoteMedia:
     async def _close_remote(self) -> list[str]:
         """End every hub and reader; returns the types that had been ready."""
         hubs, self._hubs = self._hubs, {}
+        self.active_speaker.reset()
         for hub in hubs.values():
             await hub.aclose()
         stopped, self.remote_streams = list(self.remote_streams), {}

@@ -84,6 +84,11 @@ class BufferedTrack(MediaStreamTrack):
         self._ended = True
         self._wakeup.set()
 
+    def end(self) -> None:
+        """End this reader: ``recv()`` returns what is buffered, then raises."""
+        self._end()
+        self.stop()
+
 
 class RemoteTrackHub:
     """Reads one kind of remote media and feeds its readers.

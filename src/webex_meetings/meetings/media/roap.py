@@ -19,6 +19,8 @@ __all__ = [
     "CLIENT_TIE_BREAKER",
     "HEADER_INCLUDE_ANSWER_IN_HTTP_RESPONSE",
     "HEADER_NO_OK_IN_TRANSACTION",
+    "MAX_SEQ",
+    "MAX_TIE_BREAKER",
     "ROAP_VERSION",
     "RoapErrorType",
     "RoapMessage",
@@ -49,6 +51,9 @@ class RoapMessageType(enum.StrEnum):
     TURN_DISCOVERY_RESPONSE = "TURN_DISCOVERY_RESPONSE"
 
 
+_MESSAGE_TYPES: Final = frozenset(t.value for t in RoapMessageType)
+
+
 class RoapErrorType(enum.StrEnum):
     """``errorType`` values the SDK uses; ``CONFLICT`` and ``DOUBLECONFLICT`` mean glare."""
 
@@ -57,15 +62,35 @@ class RoapErrorType(enum.StrEnum):
     FAILED = "FAILED"
 
 
+#: The largest ``seq`` accepted: the largest integer a JSON number holds exactly.
+MAX_SEQ: Final = 2**53 - 1
+#: Tie-breakers are unsigned 32-bit numbers.
+MAX_TIE_BREAKER: Final = 0xFFFFFFFF
+
+
+def _number(value: Any, name: str, maximum: int) -> int:
+    # Servers may send the number as a string ("0"). The error names the type only:
+    # a message is never quoted, however large or odd.
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        number = int(value)
+    else:
+        raise ValueError(f"ROAP {name} must be a whole number, got a {type(value).__name__}")
+    if not 0 <= number <= maximum:
+        raise ValueError(f"ROAP {name} is out of range")
+    return number
+
+
 def _seq(value: Any) -> int:
-    # Servers may send the sequence as a string ("0").
-    if isinstance(value, bool):
-        raise ValueError("ROAP seq must be a number")
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value)
-    raise ValueError(f"ROAP seq must be a number, got {value!r}")
+    return _number(value, "seq", MAX_SEQ)
+
+
+def _text(value: Any, limit: int = 200) -> str | None:
+    # Free text from the server ends up in exception messages and logs: keep it short.
+    if not isinstance(value, str) or not value:
+        return None
+    return value if len(value) <= limit else f"{value[:limit]}..."
 
 
 @dataclass(frozen=True)
@@ -130,9 +155,13 @@ class RoapMessage:
         """Parse a ``roapMessage`` object (HTTP ``remoteSdp`` or Mercury ``message``).
 
         Raises:
-            ValueError: the message type or sequence number is missing or invalid.
+            ValueError: the message type, sequence number or tie-breaker is missing or
+                invalid (a negative or too large number, a fraction...).
         """
-        message_type = RoapMessageType(str(data.get("messageType")))
+        kind = data.get("messageType")
+        if not isinstance(kind, str) or kind not in _MESSAGE_TYPES:
+            raise ValueError("unknown ROAP messageType")
+        message_type = RoapMessageType(kind)
         sdps = data.get("sdps")
         sdp = data.get("sdp")  # some transports flatten sdps[0] to sdp
         if isinstance(sdps, Sequence) and not isinstance(sdps, str) and sdps:
@@ -143,11 +172,13 @@ class RoapMessage:
             message_type=message_type,
             seq=_seq(data.get("seq")),
             sdp=sdp if isinstance(sdp, str) else None,
-            tie_breaker=_seq(tie) if tie is not None else None,
-            headers=tuple(str(h) for h in headers) if isinstance(headers, list) else (),
-            error_type=str(data["errorType"]) if data.get("errorType") else None,
-            error_cause=str(data["errorCause"]) if data.get("errorCause") else None,
-            version=str(data.get("version") or ROAP_VERSION),
+            tie_breaker=(_number(tie, "tieBreaker", MAX_TIE_BREAKER) if tie is not None else None),
+            headers=(
+                tuple(h for h in headers if isinstance(h, str)) if isinstance(headers, list) else ()
+            ),
+            error_type=_text(data.get("errorType"), 64),
+            error_cause=_text(data.get("errorCause")),
+            version=_text(data.get("version"), 16) or ROAP_VERSION,
         )
 
     @property

@@ -103,6 +103,9 @@ class RoapSession:
         answer_timeout: seconds to wait for the answer to an offer.
         tie_breaker: our tie-breaker (``0xFFFFFFFE`` as in the JS SDK's tests).
         max_glare_retries: how often a lost offer is retried.
+        seq: the highest sequence number already used on this media session (by an
+            earlier session object, e.g. a failed ``add_media``): ROAP sequence numbers
+            only ever increase, so the next offer uses one more.
     """
 
     def __init__(
@@ -113,6 +116,7 @@ class RoapSession:
         answer_timeout: float = ROAP_OFFER_ANSWER_EXCHANGE_TIMEOUT,
         tie_breaker: int = CLIENT_TIE_BREAKER,
         max_glare_retries: int = 3,
+        seq: int = 0,
     ) -> None:
         self._send = send
         self.peer = peer
@@ -121,7 +125,7 @@ class RoapSession:
         self.max_glare_retries = max_glare_retries
         self.state = RoapState.IDLE
         #: Highest sequence number used or seen in an SDP transaction.
-        self.seq = 0
+        self.seq = max(0, seq)
         #: Glare events seen (CONFLICT / DOUBLECONFLICT either way).
         self.glare_count = 0
         self._lock = asyncio.Lock()
@@ -252,7 +256,11 @@ class RoapSession:
         self._waiters = [w for w in self._waiters if w[2] is not future]
 
     async def receive(self, message: RoapMessage) -> None:
-        """Handle a message from the server (Mercury, or the HTTP response of an offer)."""
+        """Handle a message from the server (Mercury, or the HTTP response of an offer).
+
+        Never raises: a message that cannot be handled is answered with ``ERROR`` when
+        the protocol wants a reply, or logged and ignored.
+        """
         if self.state is RoapState.CLOSED:
             return
         for seq, types, future in list(self._waiters):
@@ -261,7 +269,12 @@ class RoapSession:
                 return
         kind = message.message_type
         if kind is RoapMessageType.OFFER:
-            await self._receive_offer(message)
+            try:
+                await self._receive_offer(message)
+            except MediaError as exc:  # no peer yet, or closed meanwhile
+                logger.info("roap: server offer seq %s not answered: %s", message.seq, exc)
+                if not self.closed:
+                    await self._send_error(message.seq, RoapErrorType.FAILED, "no media connection")
         elif kind in (RoapMessageType.ANSWER, RoapMessageType.ERROR):
             pending = self._pending
             if pending is not None and not pending.done() and message.seq == self._pending_seq:
@@ -292,7 +305,7 @@ class RoapSession:
             return
         if self._last_answer is not None and offer.seq == self._last_answer[0]:
             # A retransmitted offer: the answer got lost, send it again.
-            await self._send(
+            await self._send_reply(
                 RoapMessage(RoapMessageType.ANSWER, offer.seq, sdp=self._last_answer[1])
             )
             return
@@ -329,7 +342,15 @@ class RoapSession:
             if self.state is RoapState.ANSWERING:
                 self.state = RoapState.IDLE
         self._last_answer = (offer.seq, sdp)
-        await self._send(RoapMessage(RoapMessageType.ANSWER, offer.seq, sdp=sdp))
+        await self._send_reply(RoapMessage(RoapMessageType.ANSWER, offer.seq, sdp=sdp))
+
+    async def _send_reply(self, reply: RoapMessage) -> None:
+        # The server retransmits its offer when our answer is lost, and the same answer
+        # goes out again then: a failed send is no reason to fail anything here.
+        try:
+            await self._send(reply)
+        except Exception as exc:
+            logger.warning("roap: sending %r failed: %s", reply, exc)
 
     async def _send_error(self, seq: int, error_type: str, cause: str | None = None) -> None:
         try:
@@ -340,6 +361,11 @@ class RoapSession:
             logger.info("roap: sending ERROR %s for seq %s failed: %s", error_type, seq, exc)
 
     # -- lifecycle ----------------------------------------------------------------
+
+    @property
+    def closed(self) -> bool:
+        """True once :meth:`close` was called."""
+        return self.state is RoapState.CLOSED
 
     def _require_peer(self) -> RoapPeer:
         if self.state is RoapState.CLOSED:

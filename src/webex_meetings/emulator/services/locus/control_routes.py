@@ -19,6 +19,7 @@ from ...core.ids import new_uuid
 from ...core.state import CONTROL_PREFIX, EmulatorState, get_state
 from ..meetinginfo.rooms import RoomDirectory
 from ..people.models import PeopleBackend
+from . import floor
 from .backend import LocusBackend, meta
 from .controls import make_host
 from .lobby import admit_one, admit_waiting_for_host
@@ -53,6 +54,20 @@ class ParticipantBody(MeetingBody):
     muted: bool = True
     video: bool = False
     raised: bool = True
+
+
+class StartShareBody(MeetingBody):
+    """``POST /_emulator/locus/share``: a participant takes a floor."""
+
+    participant_id: str = Field(alias="participantId", min_length=1)
+    name: Literal["content", "whiteboard"] = "content"
+    resource_url: str | None = Field(default=None, alias="resourceUrl", min_length=1)
+
+
+class StopShareBody(MeetingBody):
+    """``POST /_emulator/locus/share/stop``: release a floor, whoever holds it."""
+
+    name: Literal["content", "whiteboard"] = "content"
 
 
 class FaultsBody(_Body):
@@ -180,14 +195,54 @@ async def act(request: Request) -> JSONResponse:
     else:
         raise NotFoundError(f"Unknown participant action {action!r}.")
     loci.commit(locus, event)
+    floor.sync_content(loci.media, locus)  # a removed sharer's content stops
     return JSONResponse(participant_json(locus, target))
+
+
+async def start_share(request: Request) -> JSONResponse:
+    """Grant a floor to a joined participant (a new share instance each time).
+
+    For a simulated participant and the ``content`` floor, the media server sends its
+    synthetic content track to every device until the floor moves or is released.
+    """
+    body = await _parse(request, StartShareBody)
+    state = get_state(request)
+    loci = state.backend(LocusBackend)
+    locus = _active(state, body.meeting)
+    target = loci.participant(locus, body.participant_id)
+    if target.state != ParticipantState.JOINED:
+        raise ConflictError("That participant is not in the meeting.")
+    event = floor.grant(
+        locus,
+        body.name,
+        target,
+        share_instance_id=new_uuid(),
+        resource_url=body.resource_url,
+    )
+    loci.commit(locus, event)
+    floor.sync_content(loci.media, locus)
+    return JSONResponse(floor.render_share(locus, body.name))
+
+
+async def stop_share(request: Request) -> JSONResponse:
+    """Release a floor (a no-op when nobody holds it)."""
+    body = await _parse(request, StopShareBody)
+    state = get_state(request)
+    loci = state.backend(LocusBackend)
+    locus = _active(state, body.meeting)
+    loci.commit(locus, floor.release(locus, body.name))
+    floor.sync_content(loci.media, locus)
+    return JSONResponse(floor.render_share(locus, body.name))
 
 
 async def end(request: Request) -> JSONResponse:
     """End a meeting for everyone (fullState ``INACTIVE`` is pushed)."""
     body = await _parse(request, MeetingBody)
     state = get_state(request)
-    state.backend(LocusBackend).end(_active(state, body.meeting))
+    loci = state.backend(LocusBackend)
+    locus = _active(state, body.meeting)
+    loci.end(locus)
+    floor.sync_content(loci.media, locus)
     return JSONResponse({"ended": True})
 
 
@@ -223,6 +278,8 @@ ROUTES: list[BaseRoute] = [
     Route(f"{_L}/end", end, methods=["POST"]),
     Route(f"{_L}/participants", add, methods=["POST"]),
     Route(f"{_L}/participants/{{action}}", act, methods=["POST"]),
+    Route(f"{_L}/share", start_share, methods=["POST"]),
+    Route(f"{_L}/share/stop", stop_share, methods=["POST"]),
     Route(f"{_L}/faults", add_faults, methods=["POST"]),
     Route(f"{_L}/faults", get_faults, methods=["GET"]),
     Route(f"{_L}/faults", clear_faults, methods=["DELETE"]),

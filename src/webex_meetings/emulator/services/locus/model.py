@@ -62,6 +62,8 @@ class DeviceSession:
     call_leg_id: str = field(default_factory=new_uuid)
     dialing_status: str | None = None
     provisional_type: str | None = None
+    csis: list[int] = field(default_factory=list)
+    """CSIs of the device's media sources (``devices[].csis``), set by the media server."""
 
     @property
     def joined(self) -> bool:
@@ -159,6 +161,8 @@ class Locus:
     participants: dict[str, Participant] = field(default_factory=dict)
     floors: dict[str, dict[str, Any] | None] = field(default_factory=dict)
     share_ids: dict[str, str] = field(default_factory=dict)
+    share_resources: dict[str, str] = field(default_factory=dict)
+    """``mediaShares[].resourceUrl`` per share name (a granted whiteboard's channel)."""
     session_id: str = field(default_factory=new_uuid)
     last_active: float = 0.0
     dtmf: list[str] = field(default_factory=list)

@@ -8,6 +8,7 @@ from ..meetinginfo.rooms import https_host
 from ..people.models import webex_timestamp
 from .deltas import Change, sequence, sync_url
 from .errors import INVALID_SINCE_OR_SEQUENCE_HASH, bad_request
+from .floor import render_share
 from .hints import display_hints
 from .model import KEEP_ALIVE_SECS, DeviceSession, Locus, Participant, ParticipantState, Role
 
@@ -21,7 +22,7 @@ def _device(participant_url: str, device: DeviceSession) -> dict[str, Any]:
         "callLegId": device.call_leg_id,
         "mediaConnections": [dict(entry) for entry in device.media_connections],
         "mediaSessions": [dict(entry) for entry in device.media_sessions],
-        "csis": [],
+        "csis": list(device.csis),
     }
     if device.waiting and device.joined:
         out["intent"] = {"type": "WAIT"}
@@ -83,7 +84,7 @@ def participant_json(locus: Locus, participant: Participant) -> dict[str, Any]:
         "status": {
             "audioStatus": _media_status(participant, participant.local_audio_muted),
             "videoStatus": _media_status(participant, participant.local_video_muted),
-            "csis": [],
+            "csis": [csi for device in participant.devices if device.joined for csi in device.csis],
         },
         "controls": controls,
         "moderator": participant.moderator,
@@ -170,11 +171,7 @@ def sections(locus: Locus) -> dict[str, Any]:
             "sessionId": locus.session_id,
         },
         "controls": _controls(locus),
-        "mediaShares": [
-            {"name": name, "url": f"{locus.url}/mediashares/{share_id}"}
-            | ({"floor": floor} if (floor := locus.floors.get(name)) else {})
-            for name, share_id in locus.share_ids.items()
-        ],
+        "mediaShares": [render_share(locus, name) for name in locus.share_ids],
     }
     if room.conversation_url:
         info["conversationUrl"] = room.conversation_url

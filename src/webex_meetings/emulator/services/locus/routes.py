@@ -14,14 +14,13 @@ from ...core.auth import authenticate
 from ...core.state import backend_of
 from ..people.models import PeopleBackend
 from ..u2c.models import SERVICE_PATHS
-from . import controls, errors, roster
+from . import controls, errors, floor, roster
 from .deltas import sequence_hash
 from .http import actor_of, answer, backend, body_of, joined, locus_of, member_of, viewer_of
 from .join import join_by_address, join_locus
 from .media_route import media
 from .model import ParticipantState
 from .render import delta_dto, full_dto
-from .share import change_floor
 
 _BASE = SERVICE_PATHS["locus"]
 _LOCI = f"{_BASE}/loci"
@@ -147,14 +146,17 @@ async def send_dtmf(request: Request) -> JSONResponse:
     return JSONResponse({})
 
 
-async def floor(request: Request) -> JSONResponse:
+async def change_floor(request: Request) -> JSONResponse:
     """``PUT <mediaShares[].url>``: grant or release a share floor."""
     caller = authenticate(request)
     body = await body_of(request)
     locus = locus_of(request)
     before = locus.log.version
-    event = change_floor(locus, actor_of(locus, caller), request.path_params["share_id"], body)
+    actor = actor_of(locus, caller)
+    event = floor.change_floor(locus, actor, request.path_params["share_id"], body)
     backend(request).commit(locus, event)
+    # A client taking the floor from a simulated sharer ends its synthetic content.
+    floor.sync_content(backend(request).media, locus)
     return answer(locus, body, before, caller)
 
 
@@ -188,6 +190,7 @@ async def leave(request: Request) -> JSONResponse:
             raise errors.forbidden("Only a moderator can remove others.")
         backend(request).leave(locus, target, None)
     backend(request).commit(locus, "locus.participant_left")
+    floor.sync_content(backend(request).media, locus)  # a removed sharer's content stops
     return answer(locus, body, before, caller)
 
 
@@ -271,7 +274,7 @@ ROUTES: list[BaseRoute] = [
     Route(f"{_LOCUS}/controls", patch_controls, methods=["PATCH"]),
     Route(f"{_LOCUS}/controls", put_controls, methods=["PUT"]),
     Route(f"{_LOCUS}/sendDtmf", send_dtmf, methods=["POST"]),
-    Route(f"{_LOCUS}/mediashares/{{share_id}}", floor, methods=["PUT"]),
+    Route(f"{_LOCUS}/mediashares/{{share_id}}", change_floor, methods=["PUT"]),
     Route(f"{_LOCUS}/reactions", reaction, methods=["POST"]),
     Route(f"{_LOCUS}/languages/interpretation", interpretation_languages, methods=["GET"]),
     Route(f"{_LOCUS}/participant", join_participant, methods=["POST"]),

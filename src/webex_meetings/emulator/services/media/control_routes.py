@@ -8,6 +8,7 @@ loci until the emulator is reset.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from pathlib import Path
 
 from pydantic import Field
@@ -35,10 +36,15 @@ class MeetingBody(_Body):
 
 
 class SpeakerBody(MeetingBody):
-    """``POST /_emulator/media/speaker``: a tone or an audio file, exactly one."""
+    """``POST /_emulator/media/speaker``: a tone or an audio file, and/or on or off.
+
+    A tone or a file also turns the speaker on unless ``enabled`` says otherwise.
+    """
 
     tone_hz: float | None = Field(default=None, alias="toneHz", gt=0, le=20_000)
     wav_path: str | None = Field(default=None, alias="wavPath", min_length=1)
+    enabled: bool | None = None
+    """Whether the simulated speaker is in the mix at all."""
 
 
 class OptionsBody(MeetingBody):
@@ -82,7 +88,8 @@ def _server(state: EmulatorState) -> MediaServer:
 
 def _options_json(settings: MeetingMedia) -> dict[str, object]:
     return {
-        "speaker": settings.speaker.description,
+        "speaker": settings.speaker_description,
+        "speakerEnabled": settings.speaker_on,
         "video": settings.video,
         "share": settings.share,
         "turn": settings.turn.value,
@@ -101,32 +108,38 @@ async def sessions(request: Request) -> JSONResponse:
 
 
 async def speaker(request: Request) -> JSONResponse:
-    """Set what the simulated speaker sends: a tone or a decoded audio file."""
+    """Set what the simulated speaker sends (a tone or a decoded audio file), or mute it."""
     body = await _parse(request, SpeakerBody)
-    if (body.tone_hz is None) == (body.wav_path is None):
-        raise BadRequestError("Give exactly one of toneHz and wavPath.")
+    if body.tone_hz is not None and body.wav_path is not None:
+        raise BadRequestError("Give at most one of toneHz and wavPath.")
+    if body.tone_hz is None and body.wav_path is None and body.enabled is None:
+        raise BadRequestError("Give toneHz, wavPath or enabled.")
     state = get_state(request)
     settings = _settings(state, body.meeting)
     if body.tone_hz is not None:
         settings.speaker = SpeakerSource.of_tone(body.tone_hz)
-    else:
+    elif body.wav_path is not None:
         tracks = await _server(state).module("tracks")
         try:
             # Decoding reads and converts the file: off the event loop.
             settings.speaker = await asyncio.to_thread(tracks.load_wav, Path(body.wav_path or ""))
         except ValueError as exc:
             raise BadRequestError(str(exc)) from None
+    settings.speaker_on = True if body.enabled is None else body.enabled
     return JSONResponse(_options_json(settings))
 
 
 async def options(request: Request) -> JSONResponse:
     """Send synthetic video and/or share, and choose how TURN discovery answers."""
     body = await _parse(request, OptionsBody)
-    settings = _settings(get_state(request), body.meeting)
+    state = get_state(request)
+    settings = _settings(state, body.meeting)
     if body.video is not None:
         settings.video = body.video
     if body.share is not None:
         settings.share = body.share
+        with contextlib.suppress(NotFoundError):  # no locus yet: nothing is connected
+            _server(state).refresh_content(_find(state, body.meeting))
     if body.turn is not None:
         settings.turn = body.turn
     return JSONResponse(_options_json(settings))

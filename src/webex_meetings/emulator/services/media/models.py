@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from ...core.ids import new_uuid
 from ...core.state import Backend
 from ..locus.model import DeviceSession, Locus, Participant
+from .mixer import LoopReader, Mixer, RelayCounts
 from .roap import RoapSession
 from .sdp import MediaLine
 
@@ -93,9 +94,24 @@ class MeetingMedia:
     speaker: SpeakerSource = field(default_factory=lambda: SpeakerSource.of_tone(DEFAULT_TONE_HZ))
     video: bool = False
     share: bool = False
+    """Always send the synthetic content track (it is also sent while a simulated
+    participant holds the content floor)."""
     turn: TurnMode = TurnMode.AUTO
     faults: dict[FaultKind, int] = field(default_factory=dict)
     turn_password: str = field(default_factory=new_uuid)
+    speaker_on: bool = True
+    """Whether the simulated speaker is heard at all (off: only the participants)."""
+    mixer: Mixer = field(init=False, repr=False)
+    """The meeting's audio mix and active-speaker choice."""
+
+    def __post_init__(self) -> None:
+        """Create the mixer, reading the simulated speaker live from these settings."""
+        self.mixer = Mixer(LoopReader(lambda: self.speaker.pcm if self.speaker_on else None))
+
+    @property
+    def speaker_description(self) -> str:
+        """What the simulated speaker says, or ``off``."""
+        return self.speaker.description if self.speaker_on else "off"
 
     def take_fault(self) -> FaultKind | None:
         """Consume one pending offer fault, if any."""
@@ -124,6 +140,10 @@ class DeviceMedia:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     frames_before: dict[str, int] = field(default_factory=dict)
     """Frames read by the session's earlier, closed peer connections."""
+    content_mids: tuple[str, ...] = ()
+    """``mid`` of the client's share (``a=content:slides``) lines, from its last offer."""
+    relay_before: RelayCounts = field(default_factory=RelayCounts)
+    """Relay counters of the session's earlier, closed peer connections."""
 
 
 class MediaBackend(Backend):
@@ -148,8 +168,10 @@ class MediaBackend(Backend):
         session.state = state
         peer, session.peer = session.peer, None
         if peer is not None:
+            peer.leave_mix()  # at once: a closing connection adds nothing to the mix
             for label, count in peer.frames.items():
                 session.frames_before[label] = session.frames_before.get(label, 0) + count
+            session.relay_before.add(peer.relay)
             self.spawn(peer.close())
 
     def spawn(self, coroutine: Any) -> None:

@@ -30,9 +30,11 @@ from ...core.errors import ConflictError
 from ...core.ids import new_uuid
 from ...core.state import EmulatorState
 from ..locus import errors
+from ..locus.floor import simulated_sharer
 from ..locus.media import MediaRequest
 from ..locus.model import DeviceSession, Locus, Participant
 from ..mercury.models import MercuryHub
+from .mixer import RelayCounts, new_csi
 from .models import DeviceMedia, FaultKind, MediaBackend, SessionState, TurnMode
 from .roap import (
     NO_OK_IN_TRANSACTION,
@@ -181,6 +183,10 @@ class MediaServer:
         # No entries rather than "inactive" ones: the client treats active -> inactive as a
         # lost connection and would reconnect again.
         device.media_sessions = []
+        if not device.csis:
+            # The CSIs of the device's audio and video, kept across its media sessions:
+            # the CSRC of mixed audio names one of them (Locus ``devices[].csis``).
+            device.csis = [new_csi(), new_csi()]
         session = DeviceMedia(
             locus=locus,
             participant=participant,
@@ -268,17 +274,28 @@ class MediaServer:
         if session.peer is not None and session.ufrag != ufrag:
             # A new ICE agent on the client: a new peer connection here too.
             self.backend.retire(session, SessionState.NEW)
-        if session.peer is None:
-            session.peer = engine.PeerSession((self.host,), self._on_state_of(session))
-        peer: PeerSession = session.peer
         meeting = session.meeting
-        try:
-            answer = await peer.answer(
-                sdp, lambda: meeting.speaker, video=meeting.video, share=meeting.share
+        if session.peer is None:
+            session.peer = engine.PeerSession(
+                (self.host,),
+                self._on_state_of(session),
+                mixer=meeting.mixer,
+                key=session.device.call_leg_id,
+                csi=session.device.csis[0],
             )
+        peer: PeerSession = session.peer
+        try:
+            # The share line always gets a sending track, so the client's share track
+            # exists from the start (as with a real media server); whether it carries
+            # frames follows the content floor (:meth:`refresh_content`).
+            answer = await peer.answer(sdp, video=meeting.video, share=True)
         except engine.SDP_ERRORS as exc:
             self.backend.retire(session, SessionState.FAILED)
             return error(offer.seq, ErrorType.FAILED, f"Offer not applied: {exc}")
+        session.content_mids = tuple(
+            line.mid for line in media_lines(sdp) if line.label == "share" and line.mid
+        )
+        self._apply_content(session)
         session.ufrag = ufrag
         session.lines = media_lines(answer)
         if fault == FaultKind.ICE_FAILURE:
@@ -345,6 +362,42 @@ class MediaServer:
             self._commit(locus, "locus.participant_updated")
         return dropped
 
+    # --- content (screen share) ---------------------------------------------------------
+
+    def content_on(self, locus: Locus) -> bool:
+        """True while the meeting's synthetic content track is sent to every device."""
+        settings = self.backend.meeting(locus.room.id)
+        return settings.share or simulated_sharer(locus) is not None
+
+    def refresh_content(self, locus: Locus) -> int:
+        """Start or stop the content track of every live session; returns how many changed.
+
+        No renegotiation: the share line of every answer sends, and a sender without a
+        track sends no RTP at all.
+        """
+        return sum(self._apply_content(session) for session in self.backend.of_locus(locus))
+
+    def _apply_content(self, session: DeviceMedia) -> bool:
+        peer = session.peer
+        if peer is None or not session.content_mids:
+            return False
+        on = self.content_on(session.locus)
+        changed = False
+        for transceiver in peer.pc.getTransceivers():
+            if transceiver.mid not in session.content_mids:
+                continue
+            current = transceiver.sender.track
+            if on and current is None:
+                # Loaded with the engine, which answered this session's offer.
+                tracks = importlib.import_module(f"{__package__}.tracks")
+                transceiver.sender.replaceTrack(tracks.SyntheticVideoTrack(fps=5))
+                changed = True
+            elif not on and current is not None:
+                current.stop()
+                transceiver.sender.replaceTrack(None)
+                changed = True
+        return changed
+
     async def server_offer(self, locus: Locus, tie_breaker: int | None) -> int:
         """Send a server OFFER over Mercury to every connected device; returns how many.
 
@@ -384,8 +437,16 @@ class MediaServer:
                 "packetsReceived": {},
                 "bytesReceived": 0,
                 "bytesSent": 0,
-                "speaker": session.meeting.speaker.description,
+                "speaker": session.meeting.speaker_description,
+                "csis": list(session.device.csis),
+                "activeSpeakerCsi": None,
             }
+            relay = RelayCounts()
+            relay.add(session.relay_before)
+            if session.peer is not None:
+                relay.add(session.peer.relay)
+                entry["activeSpeakerCsi"] = session.meeting.mixer.csi_of(session.peer.member.active)
+            entry["relay"] = relay.as_json()
             if session.peer is not None:
                 stats = await session.peer.stats()
                 frames = entry["framesReceived"]

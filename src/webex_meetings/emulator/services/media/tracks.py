@@ -1,4 +1,4 @@
-"""Media the server sends: the simulated speaker's audio and synthetic video.
+"""Media the server sends: each device's audio mix, relayed and synthetic video.
 
 Loaded with the engine, on the first OFFER (it needs PyAV and aiortc).
 """
@@ -8,16 +8,16 @@ from __future__ import annotations
 import asyncio
 import fractions
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import av
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 
+from .mixer import FRAME_SAMPLES, KEPT_TICKS, Member, Mixer
 from .models import MAX_WAV_SECONDS, SAMPLE_RATE, SpeakerSource
 
-_PTIME = 0.020
-_SAMPLES = int(SAMPLE_RATE * _PTIME)
+RELAY_WIDTH = 640
+"""Relayed video is scaled down to this width at most."""
 _AUDIO_BASE = fractions.Fraction(1, SAMPLE_RATE)
 _VIDEO_RATE = 90_000
 _VIDEO_BASE = fractions.Fraction(1, _VIDEO_RATE)
@@ -45,35 +45,61 @@ class _Paced(MediaStreamTrack):
         return self._count
 
 
-class SpeakerTrack(_Paced):
-    """20 ms frames of the meeting's speaker source, looped; follows source changes live."""
+class MixedAudioTrack(MediaStreamTrack):
+    """What one device hears: the meeting's mix without itself, in 20 ms frames.
+
+    Frames follow the mixer's clock (tick ``n`` is sent when it is due), so every
+    device's stream is cut from the same ticks. :attr:`csrcs` holds the contributing
+    sources of the frame just returned: the CSI of the device's active speaker.
+    """
 
     kind = "audio"
 
-    def __init__(self, source: Callable[[], SpeakerSource]) -> None:
-        """Read from whatever ``source()`` returns at each frame."""
-        super().__init__(_PTIME)
-        self._source = source
-        self._current: SpeakerSource | None = None
-        self._offset = 0
+    def __init__(self, mixer: Mixer, member: Member) -> None:
+        """Mix for ``member`` of ``mixer``."""
+        super().__init__()
+        self._mixer = mixer
+        self._member = member
+        self._tick: int | None = None
+        self._count = 0
+        self.csrcs: list[int] = []
 
     async def recv(self) -> av.AudioFrame:
-        """The next 20 ms of the speaker."""
-        index = await self._next()
-        source = self._source()
-        if source is not self._current:
-            self._current, self._offset = source, 0
-        pcm, size = source.pcm, _SAMPLES * 2
-        chunk = pcm[self._offset : self._offset + size]
-        while len(chunk) < size:  # wrap around the loop
-            chunk += pcm[: size - len(chunk)]
-        self._offset = (self._offset + size) % len(pcm)
-        frame = av.AudioFrame(format="s16", layout="mono", samples=_SAMPLES)
-        frame.planes[0].update(chunk)
-        frame.pts = index * _SAMPLES
+        """The next 20 ms of the mix."""
+        if self.readyState != "live":
+            raise MediaStreamError
+        mixer = self._mixer
+        if self._tick is None:
+            self._tick = mixer.now_tick()
+        else:
+            self._tick += 1
+            wait = mixer.due(self._tick) - mixer.clock()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            elif mixer.now_tick() - self._tick >= KEPT_TICKS:
+                self._tick = mixer.now_tick()  # far behind (a stalled loop): catch up
+        pcm = mixer.mix(self._member, self._tick)
+        self.csrcs = mixer.active_csrcs(self._member)
+        frame = av.AudioFrame(format="s16", layout="mono", samples=FRAME_SAMPLES)
+        frame.planes[0].update(pcm)
+        frame.pts = self._count * FRAME_SAMPLES
         frame.sample_rate = SAMPLE_RATE
         frame.time_base = _AUDIO_BASE
+        self._count += 1
         return frame
+
+
+def _synthetic_frame(width: int, height: int, index: int) -> av.VideoFrame:
+    """Grey with a bright band that moves down by 4 lines a frame."""
+    band = height // 8
+    top = (index * 4) % (height - band)
+    dark, bright = bytes([60]) * width, bytes([200]) * width
+    frame = av.VideoFrame(width=width, height=height, format="yuv420p")
+    frame.planes[0].update(dark * top + bright * band + dark * (height - top - band))
+    chroma = bytes([128]) * ((width // 2) * (height // 2))
+    frame.planes[1].update(chroma)
+    frame.planes[2].update(chroma)
+    return frame
 
 
 class SyntheticVideoTrack(_Paced):
@@ -85,23 +111,76 @@ class SyntheticVideoTrack(_Paced):
         """Frames of ``width`` x ``height`` (even numbers) at ``fps``."""
         super().__init__(1 / fps)
         self._width, self._height, self._fps = width, height, fps
-        self._dark = bytes([60]) * width
-        self._bright = bytes([200]) * width
-        self._chroma = bytes([128]) * ((width // 2) * (height // 2))
 
     async def recv(self) -> av.VideoFrame:
         """The next frame."""
         index = await self._next()
-        band = self._height // 8
-        top = (index * 4) % (self._height - band)
-        luma = self._dark * top + self._bright * band + self._dark * (self._height - top - band)
-        frame = av.VideoFrame(width=self._width, height=self._height, format="yuv420p")
-        frame.planes[0].update(luma)
-        frame.planes[1].update(self._chroma)
-        frame.planes[2].update(self._chroma)
+        frame = _synthetic_frame(self._width, self._height, index)
         frame.pts = int(index * _VIDEO_RATE / self._fps)
         frame.time_base = _VIDEO_BASE
         return frame
+
+
+def relay_size(frame: av.VideoFrame) -> av.VideoFrame:
+    """``frame`` as yuv420p at most :data:`RELAY_WIDTH` wide (once per received frame).
+
+    A transcoding server re-encodes what it relays; a smaller picture keeps that cheap.
+    """
+    width, height = frame.width, frame.height
+    if width > RELAY_WIDTH:
+        width, height = RELAY_WIDTH, max(2, round(height * RELAY_WIDTH / width / 2) * 2)
+    return frame.reformat(width=width, height=height, format="yuv420p")
+
+
+def _copy(frame: av.VideoFrame) -> av.VideoFrame:
+    """A new yuv420p frame with ``frame``'s picture (each sender stamps its own pts)."""
+    out = av.VideoFrame(width=frame.width, height=frame.height, format="yuv420p")
+    for target, plane in zip(out.planes, frame.planes, strict=True):
+        data = bytes(plane)
+        if plane.line_size != target.line_size:  # different row padding: row by row
+            rows = bytearray(target.buffer_size)
+            width = min(plane.line_size, target.line_size)
+            for row in range(target.height):
+                start = row * target.line_size
+                source = row * plane.line_size
+                rows[start : start + width] = data[source : source + width]
+            data = bytes(rows)
+        target.update(data)
+    return out
+
+
+class RelayVideoTrack(_Paced):
+    """What one device sees: its active speaker's video, switched as the speaker changes.
+
+    When no other device sends video it sends the synthetic picture if ``synthetic``,
+    else nothing (it waits, and the line stays quiet).
+    """
+
+    kind = "video"
+
+    def __init__(self, mixer: Mixer, member: Member, *, synthetic: bool, fps: int = 15) -> None:
+        """Relay to ``member`` of ``mixer`` at ``fps``."""
+        super().__init__(1 / fps)
+        self._mixer = mixer
+        self._member = member
+        self._synthetic = synthetic
+        self._fps = fps
+
+    async def recv(self) -> av.VideoFrame:
+        """The next frame to send."""
+        while True:
+            index = await self._next()
+            source = self._mixer.video_for(self._member)
+            if isinstance(source, Member) and isinstance(source.video, av.VideoFrame):
+                frame = _copy(source.video)
+                self._member.counts.video_out_from_others += 1
+            elif self._synthetic:
+                frame = _synthetic_frame(320, 180, index)
+            else:
+                continue
+            frame.pts = int(index * _VIDEO_RATE / self._fps)
+            frame.time_base = _VIDEO_BASE
+            return frame
 
 
 def load_wav(path: Path) -> SpeakerSource:

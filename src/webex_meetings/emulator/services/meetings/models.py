@@ -16,6 +16,7 @@ from ..people.models import Person
 from ..rest.spec import schema_validator
 from ..rest.synth import synthesize
 from ..webhooks.models import WebhooksBackend
+from .instances import Instance, InstanceState
 
 #: Site of every emulated meeting. Four labels on purpose: the JS SDK sends the meeting-info
 #: lookup of a SIP address whose domain has exactly three labels straight to that host,
@@ -74,7 +75,8 @@ def _zone(name: str) -> ZoneInfo:
         raise _error(f"timezone: unknown time zone {name!r}.") from None
 
 
-def _iso(moment: datetime, zone: ZoneInfo) -> str:
+def iso(moment: datetime, zone: ZoneInfo) -> str:
+    """Render ``moment`` in ``zone`` as Webex does: seconds, ``Z`` for UTC."""
     return moment.astimezone(zone).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
@@ -119,10 +121,14 @@ class Series:
     start: datetime
     end: datetime
     occurrences: list[Occurrence] = field(default_factory=list)
-    instance_id: str | None = None
-    """Id of the meeting instance in progress, if any."""
-    instance_of: int | None = None
-    """Index of the occurrence the running instance belongs to."""
+    instances: list[Instance] = field(default_factory=list)
+    """Every meeting instance, oldest first; at most the last one is running."""
+
+    @property
+    def running(self) -> Instance | None:
+        """The meeting instance in progress, if any."""
+        last = self.instances[-1] if self.instances else None
+        return last if last is not None and last.running else None
 
     def occurrence_id(self, occurrence: Occurrence) -> str:
         """``<seriesId>_<YYYYMMDDTHHMMSSZ>`` of the occurrence's original start."""
@@ -138,7 +144,7 @@ class Series:
 
     def state(self) -> str:
         """``active``, ``inProgress`` or ``expired``."""
-        if self.instance_id is not None:
+        if self.running is not None:
             return "inProgress"
         return "active"
 
@@ -160,8 +166,8 @@ class Series:
             title=self.title,
             password=self.password,
             timezone=str(self.zone.key),
-            start=_iso(start, self.zone),
-            end=_iso(end, self.zone),
+            start=iso(start, self.zone),
+            end=iso(end, self.zone),
             hostUserId=self.host.id,
             hostDisplayName=self.host.display_name,
             hostEmail=self.host.email,
@@ -174,10 +180,14 @@ class Series:
             if "meetingSeriesId" in out:  # required by the list schema, even for a series
                 out["meetingSeriesId"] = self.id
         else:
-            running = (
-                self.instance_of is not None and self.occurrences[self.instance_of] is occurrence
-            )
-            state = "ready" if running else ("scheduled" if end > datetime.now(UTC) else "missed")
+            index = self.occurrences.index(occurrence)
+            ran = [i for i in self.instances if i.occurrence_index == index]
+            if ran and ran[-1].running:
+                state = "ready"
+            elif ran:
+                state = "ended"
+            else:
+                state = "scheduled" if end > datetime.now(UTC) else "missed"
             out.update(meetingType="scheduledMeeting", state=state, meetingSeriesId=self.id)
         if "recurrence" not in self.fields:
             out.pop("recurrence", None)
@@ -249,9 +259,10 @@ class MeetingsBackend(Backend):
         if series is not None:
             if not rest:
                 return series, None, False
-            if rest.startswith("I_") and meeting_id == series.instance_id:
-                assert series.instance_of is not None
-                return series, series.occurrences[series.instance_of], True
+            if rest.startswith("I_"):
+                for instance in series.instances:
+                    if instance.id == meeting_id:
+                        return series, series.occurrences[instance.occurrence_index], True
             for occurrence in series.occurrences:
                 if not occurrence.deleted and series.occurrence_id(occurrence) == meeting_id:
                     return series, occurrence, False
@@ -266,7 +277,7 @@ class MeetingsBackend(Backend):
         series, occurrence, is_instance = self.find(meeting_id)
         if is_instance:  # rule 4
             raise _error(f"Meeting ID '{meeting_id}' is not allowed for this API.")
-        if series.instance_id is not None:  # rule 3
+        if series.running is not None:  # rule 3
             raise _error("Meeting is in progress")
         current = (
             (series.start, series.end) if occurrence is None else (occurrence.start, occurrence.end)
@@ -323,53 +334,76 @@ class MeetingsBackend(Backend):
             occurrence.deleted = True
         self._publish("deleted", data, actor)
 
-    def start(self, meeting_id: str) -> str:
-        """Start a meeting instance of a scheduled meeting (control API); returns its id."""
+    def instance(self, meeting_id: str) -> tuple[Series, Instance]:
+        """Return a meeting instance by id.
+
+        Raises:
+            NotFoundError: Not the id of a meeting instance.
+        """
+        series, _, is_instance = self.find(meeting_id)
+        found = next((i for i in series.instances if i.id == meeting_id), None)
+        if not is_instance or found is None:
+            raise NotFoundError(f"Meeting '{meeting_id}' not found.")
+        return series, found
+
+    def start(self, meeting_id: str, *, locus_id: str | None = None, recorded: bool = False) -> str:
+        """Start an instance of a scheduled meeting now; returns its id.
+
+        A series starts its first scheduled meeting that has not been cancelled. Starting
+        a meeting that is already running answers the running instance.
+
+        Raises:
+            NotFoundError: Unknown meeting id.
+        """
         series, occurrence, _ = self.find(meeting_id)
+        running = series.running
+        if running is not None:
+            running.recorded = running.recorded or recorded
+            running.locus_id = running.locus_id or locus_id
+            return running.id
         occurrence = occurrence or next(o for o in series.occurrences if not o.deleted)
-        series.instance_of = series.occurrences.index(occurrence)
-        series.instance_id = f"{series.id}_I_{secrets.randbelow(10**18)}"
-        self._publish(
-            "started", {"id": series.instance_id, "meetingSeriesId": series.id}, series.host
+        instance = Instance(
+            id=f"{series.id}_I_{secrets.randbelow(9 * 10**17) + 10**17}",
+            series_id=series.id,
+            scheduled_id=series.occurrence_id(occurrence),
+            occurrence_index=series.occurrences.index(occurrence),
+            started=self._now(),
+            locus_id=locus_id,
+            recorded=recorded or bool(series.fields.get("enabledAutoRecordMeeting")),
         )
-        return series.instance_id
+        series.instances.append(instance)
+        self._publish("started", {"id": instance.id, "meetingSeriesId": series.id}, series.host)
+        return instance.id
 
-    def end(self, meeting_id: str) -> None:
-        """End the running instance of a meeting (control API)."""
+    def end(self, meeting_id: str) -> Instance | None:
+        """End the running instance of a meeting; returns it (None if none was running).
+
+        A recorded instance leaves a recording and its transcript behind, as Webex does
+        once a recorded meeting ends.
+
+        Raises:
+            NotFoundError: Unknown meeting id.
+        """
         series, _, _ = self.find(meeting_id)
-        if series.instance_id is not None:
-            self._publish(
-                "ended", {"id": series.instance_id, "meetingSeriesId": series.id}, series.host
-            )
-        series.instance_id = series.instance_of = None
+        instance = series.running
+        if instance is None:
+            return None
+        instance.state = InstanceState.ENDED
+        instance.ended = self._now()
+        self._publish("ended", {"id": instance.id, "meetingSeriesId": series.id}, series.host)
+        if instance.recorded:
+            self.record(series, instance)
+        return instance
 
-    def listing(
-        self,
-        host_uuid: str,
-        *,
-        meeting_type: str = "meetingSeries",
-        state: str | None = None,
-        start_from: datetime | None = None,
-        start_to: datetime | None = None,
-        series_id: str | None = None,
-    ) -> list[dict[str, Any]]:
-        """Return ``MeetingObjectForListMeeting`` items, by start time."""
-        rows: list[tuple[datetime, dict[str, Any]]] = []
-        for series in self.series.values():
-            if series.host.uuid != host_uuid or (series_id and series.id != series_id):
-                continue
-            if meeting_type == "meetingSeries":
-                rows.append((series.start, series.json("MeetingObjectForListMeeting")))
-            elif meeting_type == "scheduledMeeting":
-                for occurrence in series.occurrences:
-                    if not occurrence.deleted:
-                        item = series.json("MeetingObjectForListMeeting", occurrence)
-                        rows.append((occurrence.start, item))
-        rows.sort(key=lambda row: row[0])
-        return [
-            item
-            for moment, item in rows
-            if (state is None or item["state"] == state)
-            and (start_from is None or moment >= start_from)
-            and (start_to is None or moment < start_to)
-        ]
+    def record(self, series: Series, instance: Instance) -> tuple[str, str]:
+        """Leave a recording and a transcript of ``instance``; returns their ids."""
+        # Imported here: both services render meetings, so they import this module.
+        from ..recordings.models import RecordingsBackend
+        from ..transcripts.models import TranscriptsBackend
+
+        recording = self.state.backend(RecordingsBackend).add(series, instance)
+        transcript = self.state.backend(TranscriptsBackend).add(series, instance)
+        return recording.id, transcript.id
+
+    def _now(self) -> datetime:
+        return datetime.fromtimestamp(int(self.state.clock()), UTC)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +26,24 @@ from ..webhooks.models import WebhooksBackend
 _MENTION = re.compile(r"<@(personEmail|personId):([^|>]+)(?:\|([^>]*))?>")
 _MARKUP = re.compile(r"[*_`~]+|^#+\s*", re.MULTILINE)
 _LINK = re.compile(r"\[([^\]]*)\]\(([^)]*)\)")
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A local file sent with ``POST /messages`` as ``multipart/form-data``."""
+
+    name: str
+    content_type: str
+    data: bytes
+
+
+@dataclass
+class Content:
+    """An uploaded file, served back at its content URL to the room's members."""
+
+    upload: Upload
+    message_uuid: str
+    room: Room
 
 
 @dataclass
@@ -108,6 +127,8 @@ class MessagesBackend(Backend):
         self.by_uuid: dict[str, Message] = {}
         self.edits: dict[str, str] = {}
         """Activity uuid of an edit -> uuid of the message it changed."""
+        self.contents: dict[str, Content] = {}
+        """Uploaded files by content id (kept in memory only)."""
 
     def _mentions(self, markdown: str) -> list[str]:
         people = self.state.backend(PeopleBackend)
@@ -119,8 +140,23 @@ class MessagesBackend(Backend):
                 found.append(person_id)
         return found
 
-    def post(self, room: Room, author: Person, body: dict[str, Any]) -> Message:
+    def post(
+        self,
+        room: Room,
+        author: Person,
+        body: dict[str, Any],
+        upload: Upload | None = None,
+        content_url: Callable[[str], str] | None = None,
+    ) -> Message:
         """Store a message from a validated ``POST /messages`` body.
+
+        Args:
+            room: Where the message goes.
+            author: Who sends it.
+            body: The JSON body, or the text fields of a multipart body.
+            upload: The file of a multipart body; stored, and its content URL becomes
+                the message's ``files``.
+            content_url: Turns a content id into its absolute URL (with ``upload``).
 
         Raises:
             BadRequestError: No text, markdown, files or attachments; unknown parent.
@@ -128,6 +164,11 @@ class MessagesBackend(Backend):
         markdown = body.get("markdown")
         text = body.get("text")
         files = list(body.get("files") or [])
+        message_uuid = new_uuid()
+        if upload is not None and content_url is not None:
+            # A content id encodes ``<activityId>/<index>`` (hydra-plugins §2).
+            content_id = hydra_id("CONTENT", f"{message_uuid}/0")
+            files = [content_url(content_id)]
         attachments = list(body.get("attachments") or [])
         if not (markdown or text or files or attachments):
             detail = "text: one of text, markdown, files or attachments is required."
@@ -140,7 +181,7 @@ class MessagesBackend(Backend):
             # Replies to a reply join the thread of its parent: threads are one level deep.
             parent_uuid = parent.parent_uuid or parent.uuid
         message = Message(
-            uuid=new_uuid(),
+            uuid=message_uuid,
             room=room,
             author=author,
             created=self.state.clock(),
@@ -153,6 +194,8 @@ class MessagesBackend(Backend):
             attachments=attachments,
         )
         self._store(message)
+        if upload is not None and content_url is not None:
+            self.contents[content_id] = Content(upload, message_uuid, room)
         room.last_activity = message.created
         self.state.backend(WebhooksBackend).publish(
             "messages", "created", _event_data(message), author.uuid
@@ -245,9 +288,26 @@ class MessagesBackend(Backend):
         self._announce(message, edit_uuid, {"id": message.uuid, "type": "edit"})
         return message
 
+    def content(self, content_id: str) -> Content:
+        """Return an uploaded file by content id.
+
+        Raises:
+            NotFoundError: No such content (or its message was deleted).
+        """
+        found = self.contents.get(content_id)
+        if found is None:
+            raise NotFoundError(f"Content {content_id} not found.")
+        return found
+
+    def _drop_contents(self, message_uuids: set[str]) -> None:
+        self.contents = {
+            k: v for k, v in self.contents.items() if v.message_uuid not in message_uuids
+        }
+
     def delete(self, message: Message, actor_uuid: str) -> None:
         """Remove a message."""
         self.by_uuid.pop(message.uuid, None)
+        self._drop_contents({message.uuid})
         room_messages = self.by_room.get(message.room.uuid, [])
         if message in room_messages:
             room_messages.remove(message)
@@ -269,6 +329,7 @@ class MessagesBackend(Backend):
         dropped = {message.uuid for message in self.by_room.pop(room_uuid, [])}
         for uuid in dropped:
             self.by_uuid.pop(uuid, None)
+        self._drop_contents(dropped)
         self.edits = {k: v for k, v in self.edits.items() if v not in dropped}
 
 

@@ -19,7 +19,8 @@ def _person(call: Call, person_id: str | None, email: str | None) -> Person:
     return found or people.create(None, email)
 
 
-def _target_room(call: Call) -> Room:
+def target_room(call: Call) -> Room:
+    """The room a new message goes to: ``roomId``, or the 1:1 room with a person."""
     rooms = call.backend(RoomsBackend)
     me = call.backend(PeopleBackend).get(call.token.person_uuid)
     body = call.body
@@ -67,7 +68,7 @@ def list_direct(call: Call) -> JSONResponse:
 
 def create_message(call: Call) -> JSONResponse:
     """``POST /messages``: into a room the caller is in, or a 1:1 room with a person."""
-    room = _target_room(call)
+    room = target_room(call)
     author = call.backend(PeopleBackend).get(call.token.person_uuid)
     return ok(call.backend(MessagesBackend).post(room, author, call.body).to_json())
 

@@ -65,6 +65,41 @@ def no_content() -> Response:
     return Response(status_code=204)
 
 
+#: Where Webex's ``Warning`` texts point: the Warnings section of the Meetings guide.
+WARNINGS_URL = "https://developer.webex.com/docs/meetings#warnings"
+
+#: Titles of the documented Meetings warning codes.
+WARNING_TITLES: dict[int, str] = {
+    1001: "Unsupported attributes on a converged site.",
+}
+
+
+def warning_value(code: int, detail: str = "") -> str:
+    """Return one ``Warning`` header value for a Meetings warning ``code``.
+
+    Webex documents only the content (a link to the Warnings section and the code), not
+    the syntax; the emulator uses the RFC 7234 form ``299 - "<text>"`` with the code as a
+    standalone number, e.g. ``299 - "1001 Unsupported attributes on a converged site.
+    (publicMeeting) See https://developer.webex.com/docs/meetings#warnings"``.
+
+    Args:
+        code: The documented warning code, e.g. 1001.
+        detail: What triggered it, e.g. the names of the ignored attributes.
+    """
+    parts = [str(code), WARNING_TITLES.get(code, "Warning.")]
+    if detail:
+        parts.append(f"({detail})")
+    parts.append(f"See {WARNINGS_URL}")
+    text = " ".join(parts).replace("\\", "\\\\").replace('"', '\\"')
+    return f'299 - "{text}"'
+
+
+def add_warning(response: Response, code: int, detail: str = "") -> Response:
+    """Append a ``Warning`` header for ``code`` to ``response`` (the call still succeeded)."""
+    response.headers.append("Warning", warning_value(code, detail))
+    return response
+
+
 def _decode_cursor(value: str) -> int:
     try:
         offset = int(base64.urlsafe_b64decode(value.encode("ascii") + b"==").decode("ascii"))

@@ -11,11 +11,17 @@ from starlette.routing import BaseRoute, Mount, Route, Router
 from starlette.types import Receive, Scope, Send
 
 from ..attachment_actions import routes as attachment_actions
+from ..meeting_invitees import routes as meeting_invitees
+from ..meeting_participants import routes as meeting_participants
+from ..meeting_preferences import routes as meeting_preferences
 from ..meetings import routes as meetings
 from ..messages import routes as messages
 from ..people import routes as people
+from ..recordings import routes as recordings
 from ..rooms import routes as rooms
+from ..session_types import routes as session_types
 from ..teams import routes as teams
+from ..transcripts import routes as transcripts
 from ..u2c.models import SERVICE_PATHS
 from ..webhooks import routes as webhooks
 from .call import Handler
@@ -33,6 +39,12 @@ HANDLERS: dict[str, Handler] = {
     **teams.OPERATIONS,
     **webhooks.OPERATIONS,
     **meetings.OPERATIONS,
+    **meeting_invitees.OPERATIONS,
+    **meeting_participants.OPERATIONS,
+    **meeting_preferences.OPERATIONS,
+    **session_types.OPERATIONS,
+    **recordings.OPERATIONS,
+    **transcripts.OPERATIONS,
 }
 
 

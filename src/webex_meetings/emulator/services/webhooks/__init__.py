@@ -1,1 +1,1 @@
-"""Hydra webhooks: registrations and their delivery to loopback targets."""
+"""Hydra webhooks: registrations and their signed delivery to loopback targets."""

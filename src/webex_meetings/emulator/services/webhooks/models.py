@@ -8,20 +8,13 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-import httpx
-
 from ...core.errors import BadRequestError, NotFoundError
 from ...core.ids import hydra_id, new_uuid, parse_hydra_id
 from ...core.state import Backend
 from ..people.models import webex_timestamp
+from .delivery import deliver, signed_request
 
 logger = logging.getLogger(__name__)
-
-#: Seconds a delivery may take before it is abandoned.
-DELIVERY_TIMEOUT = 2.0
-
-#: Hosts a webhook may deliver to: the emulator never calls out of the machine.
-_LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
 @dataclass
@@ -142,25 +135,46 @@ class WebhooksBackend(Backend):
         """
         for webhook in self.webhooks.values():
             if webhook.matches(resource, event, data):
-                envelope = {
-                    **webhook.to_json(),
-                    "orgId": hydra_id("ORGANIZATION", webhook.org_uuid),
-                    "createdBy": hydra_id("PEOPLE", webhook.owner_uuid),
-                    "appId": hydra_id("APPLICATION", webhook.owner_uuid),
-                    "actorId": hydra_id("PEOPLE", actor_uuid),
-                    "resource": resource,
-                    "event": event,
-                    "data": data,
-                }
-                self._spawn(webhook.target_url, envelope)
+                body, headers = signed_request(
+                    self._envelope(webhook, resource, event, data, actor_uuid), webhook.secret
+                )
+                self._spawn(webhook.target_url, body, headers)
 
-    def _spawn(self, url: str, envelope: dict[str, Any]) -> None:
+    @staticmethod
+    def _envelope(
+        webhook: Webhook, resource: str, event: str, data: dict[str, Any], actor_uuid: str
+    ) -> dict[str, Any]:
+        # The documented delivery body: the registration's id, name, filter, status and
+        # owner, who caused the event, and its data. The secret and the target URL are
+        # not part of it (the secret only keys the signature).
+        envelope: dict[str, Any] = {
+            "id": webhook.id,
+            "name": webhook.name,
+            "resource": resource,
+            "event": event,
+        }
+        if webhook.filter:
+            envelope["filter"] = webhook.filter
+        envelope.update(
+            {
+                "orgId": hydra_id("ORGANIZATION", webhook.org_uuid),
+                "createdBy": hydra_id("PEOPLE", webhook.owner_uuid),
+                "appId": hydra_id("APPLICATION", webhook.owner_uuid),
+                "ownedBy": webhook.owned_by,
+                "status": webhook.status,
+                "actorId": hydra_id("PEOPLE", actor_uuid),
+                "data": data,
+            }
+        )
+        return envelope
+
+    def _spawn(self, url: str, body: bytes, headers: dict[str, str]) -> None:
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
             logger.warning("webhook delivery to %s skipped: no running event loop", url)
             return
-        task = loop.create_task(_deliver(url, envelope))
+        task = loop.create_task(deliver(url, body, headers))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
@@ -168,17 +182,3 @@ class WebhooksBackend(Backend):
 def _check_target(url: str) -> None:
     if urlsplit(url).scheme not in ("http", "https"):
         raise BadRequestError(f"targetUrl: {url!r} is not an http(s) URL.")
-
-
-async def _deliver(url: str, envelope: dict[str, Any]) -> None:
-    host = urlsplit(url).hostname or ""
-    if host not in _LOOPBACK_HOSTS:
-        logger.warning("webhook delivery to %s skipped: only loopback targets are called", url)
-        return
-    try:
-        async with httpx.AsyncClient(timeout=DELIVERY_TIMEOUT, trust_env=False) as client:
-            response = await client.post(url, json=envelope)
-        if response.is_error:
-            logger.warning("webhook delivery to %s answered %s", url, response.status_code)
-    except httpx.HTTPError as exc:
-        logger.warning("webhook delivery to %s failed: %s", url, exc)

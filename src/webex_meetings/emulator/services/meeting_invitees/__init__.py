@@ -1,0 +1,1 @@
+"""Meeting invitees: ``/meetingInvitees`` per meeting series or scheduled meeting."""

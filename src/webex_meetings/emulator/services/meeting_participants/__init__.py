@@ -1,0 +1,1 @@
+"""Meeting participants: ``/meetingParticipants`` of meeting instances and their Locus roster."""

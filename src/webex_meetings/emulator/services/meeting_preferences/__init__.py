@@ -1,0 +1,1 @@
+"""Meeting preferences: ``/meetingPreferences``, kept per user."""

@@ -1,0 +1,1 @@
+"""Transcripts of ended meeting instances: ``/meetingTranscripts`` and their snippets."""
