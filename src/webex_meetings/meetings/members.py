@@ -40,12 +40,12 @@ VALID_EMAIL_ADDRESS = re.compile(
 _NO_LOCUS = "The associated locus url for this meeting object must be defined."
 
 
-
 def _csis(section: Mapping[str, Any]) -> tuple[Any, ...]:
     # Locus sends a list; anything else (a number, a mapping) is a malformed section
     # that must not turn a CSI lookup into a TypeError.
     value = section.get("csis")
     return tuple(value) if isinstance(value, list) else ()
+
 
 class MembersCollection:
     """Members by participant id (JS ``MembersCollection``)."""
