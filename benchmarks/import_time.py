@@ -15,6 +15,8 @@ import subprocess
 import sys
 import time
 
+from _results import Figure, write_json  # a sibling module: the script directory is on sys.path
+
 
 def _time_import(module: str) -> float:
     code = f"import time; t=time.perf_counter(); import {module}; print(time.perf_counter()-t)"
@@ -48,6 +50,11 @@ def main() -> None:
     print(f"| import webex_meetings | {sdk_s * 1000:.1f} | {sdk_s / httpx_s:.2f} |")
     print(f"\naiortc imported by `import webex_meetings`: {aiortc_loaded}")
     print(f"runs per import: {args.runs}; total {time.perf_counter() - started:.1f}s")
+    figure = Figure(
+        "import webex_meetings, cold (median)", sdk_s * 1000, "ms", "import httpx", httpx_s * 1000
+    )
+    command = f"python benchmarks/import_time.py --runs {args.runs}"
+    write_json("import_time", "Import time", [figure], command=command)
 
 
 if __name__ == "__main__":

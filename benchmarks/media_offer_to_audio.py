@@ -10,7 +10,7 @@ and stop it when the client has decoded the first audio frame from the other sid
   simulated speaker on the other end.
 
 Both keep ICE on loopback. The two paths take turns; one warm-up run of each is not
-counted. Each row is the median of ``--runs`` runs.
+counted. Each row gives the median and p95 of ``--runs`` runs (20 by default).
 
 A second table times the whole SDK path, ``meeting.join_with_media()`` (Locus join with
 TURN discovery, peer connection and offer, ``PUT /media``, ICE, DTLS) to the first
@@ -35,7 +35,7 @@ from pathlib import Path
 
 import aioice.ice
 import httpx
-from _results import write_section  # a sibling module: the script directory is on sys.path
+from _results import Figure, write_json, write_section  # sibling module: script dir on sys.path
 from aiortc import (
     RTCBundlePolicy,
     RTCConfiguration,
@@ -181,7 +181,7 @@ class EmulatorPath:
         return end - start
 
 
-async def main(runs: int) -> str:
+async def main(runs: int) -> tuple[str, dict[str, list[float]]]:
     aioice.ice.get_host_addresses = lambda use_ipv4, use_ipv6: ["127.0.0.1"]
     began = time.perf_counter()
     with ThreadedEmulator() as emu:
@@ -216,7 +216,7 @@ async def main(runs: int) -> str:
     rows += ["", *_table("start → first remote audio frame", {n: times[n] for n in names[2:]})]
     notes = [
         "First table:",
-        f"Median of {runs} runs per path, taking turns, after one warm-up run each; ICE on",
+        f"Median and p95 of {runs} runs per path, taking turns, after one warm-up run each; ICE on",
         "loopback host candidates only, no ICE servers. The clock starts once the client's",
         "offer exists and stops at its first decoded audio frame. aiortc's first audio",
         "frame waits for ICE, DTLS and the first 20 ms Opus packet on both paths.",
@@ -233,29 +233,63 @@ async def main(runs: int) -> str:
         "",
         f"Reproduce: `python benchmarks/media_offer_to_audio.py --runs {runs}`.",
     ]
-    return "\n".join(rows) + "\n\n" + " ".join(notes[:-2]) + "\n\n" + notes[-1]
+    return "\n".join(rows) + "\n\n" + " ".join(notes[:-2]) + "\n\n" + notes[-1], times
 
 
 FULL_BASE = "bare aiortc, whole connection (baseline)"
 
 
+def _p95(values: list[float]) -> float:
+    if len(values) < 2:
+        return values[0]
+    return statistics.quantiles(values, n=20, method="inclusive")[18]
+
+
 def _table(measure: str, times: dict[str, list[float]]) -> list[str]:
     base = statistics.median(next(iter(times.values())))
-    rows = [f"| path | {measure}, median (ms) | min-max (ms) | ratio |", "|---|---:|---:|---:|"]
+    rows = [
+        f"| path | {measure}, median (ms) | p95 (ms) | min-max (ms) | ratio (median) |",
+        "|---|---:|---:|---:|---:|",
+    ]
     for name, values in times.items():
         median = statistics.median(values)
         rows.append(
-            f"| {name} | {median * 1000:.1f} | {min(values) * 1000:.1f}-"
-            f"{max(values) * 1000:.1f} | {median / base:.2f} |"
+            f"| {name} | {median * 1000:.1f} | {_p95(values) * 1000:.1f} "
+            f"| {min(values) * 1000:.1f}-{max(values) * 1000:.1f} | {median / base:.2f} |"
         )
     return rows
 
 
+def _figures(times: dict[str, list[float]]) -> list[Figure]:
+    """The JSON figures: the SDK's and the emulator's paths against their baselines."""
+    names = list(times)
+    offer, emulator, full, sdk = (times[name] for name in names)
+    ms = 1000
+    figures = []
+    for label, values, baseline, base in (
+        ("join_with_media() → first remote audio frame", sdk, "bare aiortc connection", full),
+        ("emulator OFFER → first remote audio frame", emulator, "bare aiortc OFFER", offer),
+    ):
+        figures += [
+            Figure(
+                f"{label} (median)",
+                statistics.median(values) * ms,
+                "ms",
+                baseline,
+                statistics.median(base) * ms,
+            ),
+            Figure(f"{label} (p95)", _p95(values) * ms, "ms", baseline, _p95(base) * ms),
+        ]
+    return figures
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
-    section = asyncio.run(main(args.runs))
+    section, times = asyncio.run(main(args.runs))
     print(section)
     results = Path(__file__).parent / "results" / "media.md"
     write_section(results, "OFFER to first audio frame", section, heading="Media")
+    command = f"python benchmarks/media_offer_to_audio.py --runs {args.runs}"
+    write_json("media_offer_to_audio", "Media set-up", _figures(times), command=command)

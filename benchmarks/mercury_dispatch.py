@@ -44,7 +44,7 @@ from typing import Any
 
 import httpx
 import websockets
-from _results import write_section  # a sibling module: the script directory is on sys.path
+from _results import Figure, write_json, write_section  # sibling module: script dir on sys.path
 from websockets.asyncio.client import connect
 
 from webex_meetings import Webex
@@ -288,6 +288,40 @@ def main() -> None:
     table = _table(paths, timings, events, runs, time.perf_counter() - started)
     print(table)
     write_section(RESULTS, "Mercury dispatch", table, heading=HEADING)
+    write_json(
+        "mercury_dispatch",
+        "Mercury dispatch",
+        _figures(paths, timings, events),
+        command=f"python benchmarks/mercury_dispatch.py --events {events} --runs {runs}",
+    )
+
+
+def _figures(paths: list[Path_], timings: list[list[Timing]], events: int) -> list[Figure]:
+    """The full path's events per CPU second against both raw loops (target on the value)."""
+    rates = [statistics.median(events / t.cpu for t in path) for path in timings]
+    full = "Mercury events per CPU second, full path"
+    return [
+        Figure(
+            full,
+            rates[2],
+            "events/s",
+            "raw websockets recv + json.loads",
+            rates[0],
+            better="higher",
+            target=TARGET,
+            target_on="value",
+        ),
+        Figure(
+            full,
+            rates[2],
+            "events/s",
+            "raw websockets + one ack send() per frame",
+            rates[1],
+            better="higher",
+            target=TARGET,
+            target_on="value",
+        ),
+    ]
 
 
 async def _measure(paths: list[Path_], runs: int) -> list[list[Timing]]:

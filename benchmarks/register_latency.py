@@ -23,7 +23,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from _results import write_section  # a sibling module: the script directory is on sys.path
+from _results import Figure, write_json, write_section  # sibling module: script dir on sys.path
 
 from webex_meetings import Webex
 from webex_meetings.emulator import Emulator
@@ -134,6 +134,25 @@ def main() -> None:
     table = _table(times, args.runs, devices, time.perf_counter() - started)
     print(table)
     write_section(RESULTS, "Registration latency", table, heading=HEADING)
+    ms, base = 1000, statistics.median(times["people_me"])
+    figures = [
+        Figure(
+            "register() → meetings:registered (median)",
+            statistics.median(times["register"]) * ms,
+            "ms",
+            "one GET /people/me",
+            base * ms,
+        ),
+        Figure(
+            "register() with a fresh client (median)",
+            statistics.median(times["cold"]) * ms,
+            "ms",
+            "one GET /people/me",
+            base * ms,
+        ),
+    ]
+    command = f"python benchmarks/register_latency.py --runs {args.runs}"
+    write_json("register_latency", "Device registration", figures, command=command)
 
 
 if __name__ == "__main__":

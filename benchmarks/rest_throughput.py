@@ -33,10 +33,8 @@ import argparse
 import asyncio
 import concurrent.futures
 import contextlib
-import json
 import logging
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Awaitable, Callable
@@ -45,17 +43,17 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from _remote import RemoteEmulator  # sibling modules: the script directory is on sys.path
+from _results import Figure, write_json
 
 from webex_meetings import Webex
 from webex_meetings.emulator import Emulator
-from webex_meetings.emulator import control_client as calls
 
 MESSAGES = 10_000
 PAGE = 100
 REQUESTS = 500
 RESULTS = Path(__file__).parent / "results" / "rest_throughput.md"
 BASELINE = "webex_meetings"
-START_TIMEOUT = 60.0  # seconds for the emulator process to print its address
 
 
 @dataclass
@@ -82,68 +80,6 @@ class Row:
 
 
 Workload = Callable[[], Awaitable[Outcome]]
-
-
-class RemoteEmulator:
-    """The emulator in a child process, driven through its control API."""
-
-    def __init__(self) -> None:
-        self._process: asyncio.subprocess.Process | None = None
-        self._info: dict[str, Any] = {}
-        self._control: httpx.AsyncClient | None = None
-
-    async def __aenter__(self) -> RemoteEmulator:
-        self._process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "webex_meetings.emulator", "--json", stdout=subprocess.PIPE
-        )
-        assert self._process.stdout is not None
-        line = await asyncio.wait_for(self._process.stdout.readline(), START_TIMEOUT)
-        if not line:
-            raise RuntimeError("the emulator process exited before printing its address")
-        self._info = json.loads(line)
-        self._control = httpx.AsyncClient(base_url=self._info["base_url"], trust_env=False)
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        if self._control is not None:
-            await self._control.aclose()
-        if self._process is not None and self._process.returncode is None:
-            self._process.terminate()
-            try:
-                await asyncio.wait_for(self._process.wait(), 10)
-            except TimeoutError:
-                self._process.kill()
-                await self._process.wait()
-
-    @property
-    def u2c_url(self) -> str:
-        return str(self._info["u2c_url"])
-
-    @property
-    def hydra_url(self) -> str:
-        return str(self._info["hydra_url"])
-
-    @property
-    def access_token(self) -> str:
-        return str(self._info["access_token"])
-
-    async def _call(self, call: calls.ControlCall[Any]) -> Any:
-        assert self._control is not None
-        response = await self._control.request(
-            call.method, call.path, json=call.json, params=call.params
-        )
-        return call.result(response)
-
-    async def seed(self, *, messages: int) -> dict[str, Any]:
-        return dict(
-            await self._call(calls.seed(people=0, rooms=0, messages=messages, room_id=None))
-        )
-
-    async def clear_requests(self) -> int:
-        return int(await self._call(calls.clear_requests()))
-
-    async def requests(self, *, method: str, path: str) -> list[dict[str, Any]]:
-        return list(await self._call(calls.requests(method=method, path=path)))
 
 
 @dataclass
@@ -388,7 +324,7 @@ def _table(rows: list[Row], cap: int, runs: int, emulator: str) -> str:
     return "\n".join(lines)
 
 
-async def _main(runs: int, cap: int, emulator: str, libraries: list[str]) -> str:
+async def _main(runs: int, cap: int, emulator: str, libraries: list[str]) -> tuple[str, list[Row]]:
     server: Any = RemoteEmulator() if emulator == "process" else Emulator()
     async with server as emu:
         seeded = await emu.seed(messages=MESSAGES)
@@ -396,7 +332,7 @@ async def _main(runs: int, cap: int, emulator: str, libraries: list[str]) -> str
         rows: list[Row] = []
         for library in libraries:
             rows += await _measure(ctx, library, runs)
-    return _table(rows, cap, runs, emulator)
+    return _table(rows, cap, runs, emulator), rows
 
 
 def main() -> None:
@@ -417,12 +353,45 @@ def main() -> None:
             parser.error(f"unknown libraries: {', '.join(unknown)}")
     logging.basicConfig(level=logging.ERROR)  # peers log retries and warnings at INFO
     started = time.perf_counter()
-    table = asyncio.run(_main(args.runs, args.concurrency, args.emulator, libraries))
+    table, rows = asyncio.run(_main(args.runs, args.concurrency, args.emulator, libraries))
     total = f"\n\nTotal benchmark time {time.perf_counter() - started:.1f}s."
     print(table + total)
     if not args.libraries:
         RESULTS.parent.mkdir(parents=True, exist_ok=True)
         RESULTS.write_text(f"# REST throughput\n\n{table}{total}\n")
+        command = "python benchmarks/rest_throughput.py " + " ".join(sys.argv[1:])
+        write_json("rest_throughput", "REST throughput", _figures(rows), command=command.strip())
+
+
+def _figures(rows: list[Row]) -> list[Figure]:
+    """webex_meetings' throughput against every peer, and its CPU against raw httpx."""
+    titles = {
+        "paginate": (f"list {MESSAGES:,} messages, {PAGE}/page", "items/s"),
+        "concurrent": (f"{REQUESTS} concurrent GET /people/me", "req/s"),
+    }
+    figures = []
+    for workload, (title, unit) in titles.items():
+        ours = next(r for r in rows if r.workload == workload and r.library == BASELINE)
+        if ours.rate is None or ours.cpu is None:
+            continue
+        for peer in (r for r in rows if r.workload == workload and r.library != BASELINE):
+            if peer.rate is None:
+                continue
+            figures.append(
+                Figure(
+                    f"{title}: throughput",
+                    ours.rate,
+                    unit,
+                    peer.library,
+                    peer.rate,
+                    better="higher",
+                )
+            )
+            if peer.library == "raw httpx" and peer.cpu:
+                figures.append(
+                    Figure(f"{title}: client CPU", ours.cpu, "s", peer.library, peer.cpu)
+                )
+    return figures
 
 
 if __name__ == "__main__":
