@@ -1,0 +1,1 @@
+"""Recordings of ended meeting instances: ``/recordings`` and the recycle bin."""
