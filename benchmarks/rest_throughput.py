@@ -43,7 +43,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from _remote import RemoteEmulator  # sibling modules: the script directory is on sys.path
+
+# sibling modules: the script directory is on sys.path
+from _remote import RemoteEmulator, cpu_seconds
 from _results import Figure, write_json
 
 from webex_meetings import Webex
@@ -77,6 +79,16 @@ class Row:
     note: str = ""
     runs: list[float] = field(default_factory=list)
     cpu_runs: list[float] = field(default_factory=list)
+    #: Emulator-process CPU seconds per run (only with the emulator in its own process).
+    server_cpu_runs: list[float] = field(default_factory=list)
+
+    @property
+    def server_ms_per_request(self) -> float | None:
+        """Median emulator CPU milliseconds per served request (or page)."""
+        if not self.server_cpu_runs:
+            return None
+        served = SERVED[self.workload][1]
+        return statistics.median(self.server_cpu_runs) / served * 1000
 
 
 Workload = Callable[[], Awaitable[Outcome]]
@@ -248,6 +260,12 @@ def _reason(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}"[:80].replace("|", "/")
 
 
+def _server_cpu(ctx: Ctx) -> float | None:
+    # The server's own CPU per request bounds what any client can reach against it: on a
+    # 2-core machine, one core's worth of it is the ceiling of the concurrent workload.
+    return cpu_seconds(ctx.emu.pid) if isinstance(ctx.emu, RemoteEmulator) else None
+
+
 async def _measure(ctx: Ctx, library: str, runs: int) -> list[Row]:
     rows = {w: Row(w, library) for w in EXPECTED}
     try:
@@ -257,11 +275,14 @@ async def _measure(ctx: Ctx, library: str, runs: int) -> list[Row]:
                 try:
                     for _ in range(runs):
                         await ctx.emu.clear_requests()  # keep the request log small
+                        server_started = _server_cpu(ctx)
                         cpu_started = time.process_time()
                         started = time.perf_counter()
                         outcome = await run()
                         row.runs.append(time.perf_counter() - started)
                         row.cpu_runs.append(time.process_time() - cpu_started)
+                        if server_started is not None:
+                            row.server_cpu_runs.append(_server_cpu(ctx) - server_started)
                         # a short page walk counts as one error
                         short = outcome.items + outcome.errors < EXPECTED[name]
                         row.errors += outcome.errors + int(short)
@@ -312,6 +333,19 @@ def _table(rows: list[Row], cap: int, runs: int, emulator: str) -> str:
                 f"| {ratio} | {cpu_ratio} |"
             )
     lines.append("")
+    per_request = [
+        (r.server_ms_per_request, r.library)
+        for r in rows
+        if r.workload == "concurrent" and r.server_ms_per_request
+    ]
+    if per_request:
+        cost = min(ms for ms, _ in per_request)
+        costs = ", ".join(f"{lib} {ms:.2f} ms" for ms, lib in per_request)
+        lines.append(
+            f"Emulator CPU per concurrent GET: {costs}; at {cost:.2f} ms one server core "
+            f"serves at most ~{1000 / cost:,.0f} req/s, whatever the client."
+        )
+        lines.append("")
     where = (
         "the emulator in its own process on loopback; CPU is this (client) process's time"
         if emulator == "process"
