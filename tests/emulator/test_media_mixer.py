@@ -268,6 +268,22 @@ def test_video_follows_the_active_speaker_among_fresh_senders() -> None:
     assert mixer.video_for(c) is None  # both stopped sending
 
 
+def test_content_comes_from_the_floor_holder_only_while_it_sends() -> None:
+    clock = Clock()
+    mixer = Mixer(clock=clock)
+    a, b = mixer.join("a", 1), mixer.join("b", 2)
+    mixer.push_content(a, "share-a")
+    assert mixer.content_for(b) is None  # nobody holds the floor
+    mixer.content_from = "a"
+    assert mixer.content_for(b) is a
+    assert mixer.content_for(a) is None  # never one's own share
+    clock.now += mixing.VIDEO_FRESH + 0.2
+    assert mixer.content_for(b) is None  # the holder stopped sending
+    mixer.push_content(a, "share-a2")
+    mixer.content_from = None  # the floor was released
+    assert mixer.content_for(b) is None
+
+
 def test_csis_are_32_bit_and_never_zero() -> None:
     csis = {mixing.new_csi() for _ in range(200)}
     assert all(0 < csi < 2**32 for csi in csis)

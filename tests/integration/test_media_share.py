@@ -3,7 +3,8 @@
 A simulated participant's share reaches a bot as ``meeting:startedSharingRemote`` and
 then ``media:ready {type: "remoteShare"}``, whose track carries the media server's real
 video frames; a bot publishing a screen-share track takes the content floor, which
-another bot sees. Everything runs over loopback sockets against the emulator.
+another bot sees, along with the frames the media server forwards. Everything runs over
+loopback sockets against the emulator.
 """
 
 from __future__ import annotations
@@ -46,6 +47,23 @@ def _loopback_candidates(monkeypatch: pytest.MonkeyPatch) -> None:
     import aioice.ice
 
     monkeypatch.setattr(aioice.ice, "get_host_addresses", lambda *_, **__: ["127.0.0.1"])
+
+
+class _MovingTrack(BlackVideoTrack):
+    """Black frames with a white band moving down: a screen share that changes."""
+
+    def __init__(self) -> None:
+        super().__init__(width=256, height=144, fps=10)
+        self._index = 0
+
+    async def recv(self) -> Any:
+        frame = await super().recv()
+        luma = frame.planes[0]
+        top = (self._index * 8) % (self.height - 16)
+        self._index += 1
+        rows = [b"\xeb" if top <= row < top + 16 else b"\x10" for row in range(self.height)]
+        luma.update(b"".join(value * luma.line_size for value in rows))
+        return frame
 
 
 def _share_types(events: Recorder, name: str) -> list[str]:
@@ -151,6 +169,38 @@ async def test_publishing_a_screen_share_takes_the_floor_another_bot_sees_it(
     assert _content_floor(await emulator.locus(room["sipUrl"]))["disposition"] == "RELEASED"
     assert sharer.media.connection is not None
     assert sharer.media.connection.local_track(MediaKind.SHARE) is None
+    await sharer.leave()
+    await viewer.leave()
+
+
+async def test_a_bots_share_is_forwarded_to_the_other_bot(
+    emulator: Emulator, connect: Callable[..., Webex]
+) -> None:
+    room = await emulator.create_meeting_room(title="Share")
+    sharer = await (await registered(emulator, connect)).meetings.create(room["sipUrl"])
+    viewer = await (await host_of(emulator, connect, room)).meetings.create(room["sipUrl"])
+    theirs = Recorder(viewer, *SHARE_EVENTS)
+    await viewer.join_with_media(audio="recvonly", video=False, share="recvonly")
+    await sharer.join_with_media(audio="recvonly", video=False, share=True)
+
+    screen = _MovingTrack()
+    await sharer.publish_streams(screen_share=screen)
+    await theirs.until(lambda: bool(_share_types(theirs, "media:ready")))
+    ready = next(p for p in theirs.payloads("media:ready") if p["type"] == "remoteShare")
+    async with asyncio.timeout(WAIT):
+        frames = [await ready["track"].recv() for _ in range(3)]
+    # The sharer's own picture size (the synthetic share is 320x180), decoded from RTP.
+    assert {(frame.width, frame.height) for frame in frames} == {(256, 144)}
+    relay = {
+        s["participantId"]: s["relay"]["contentOutFromOthers"]
+        for s in await emulator.media_sessions(room["sipUrl"])
+    }
+    assert relay[viewer.self_id] >= 3
+    assert relay[sharer.self_id] == 0  # a share is not sent back to its sharer
+
+    await sharer.unpublish_streams(screen)
+    await theirs.until(lambda: "meeting:stoppedSharingRemote" in theirs.names())
+    await theirs.until(lambda: bool(_share_types(theirs, "media:stopped")))
     await sharer.leave()
     await viewer.leave()
 

@@ -18,7 +18,8 @@ def media_sessions(meeting: str) -> ControlCall[list[dict[str, Any]]]:
     ``clientErrors``, the device's ``csis``, the ``activeSpeakerCsi`` its audio
     names, and ``relay`` counters of the meeting's mix: ``audioIn`` (its frames
     mixed), ``audioDropped``, ``audioOut``, ``audioOutFromOthers`` (mixed frames
-    holding another participant) and ``videoOutFromOthers``.
+    holding another participant), ``videoOutFromOthers`` and ``contentOutFromOthers``
+    (another device's screen share relayed to this one).
     """
     return ControlCall("GET", f"{PREFIX}/media/sessions", items, params={"meeting": meeting})
 

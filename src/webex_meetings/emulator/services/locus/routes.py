@@ -155,7 +155,8 @@ async def change_floor(request: Request) -> JSONResponse:
     actor = actor_of(locus, caller)
     event = floor.change_floor(locus, actor, request.path_params["share_id"], body)
     backend(request).commit(locus, event)
-    # A client taking the floor from a simulated sharer ends its synthetic content.
+    # A client taking the floor from a simulated sharer ends its synthetic content; a
+    # client's share is forwarded to the other devices until it releases the floor.
     floor.sync_content(backend(request).media, locus)
     return answer(locus, body, before, caller)
 

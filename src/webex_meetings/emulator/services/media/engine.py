@@ -12,9 +12,10 @@ media server's gathering (a context variable) and is untouched everywhere else.
 Every received track is read to its end: aiortc queues decoded frames without bound
 while nobody reads them. The reader counts frames per ``m=`` line label, which is what
 tests assert on, and feeds the meeting's :class:`~.mixer.Mixer`: audio as 48 kHz mono
-samples, main video as its latest picture. What the device gets back is its own mix
-(:class:`~.tracks.MixedAudioTrack`) and the video of its active speaker
-(:class:`~.tracks.RelayVideoTrack`).
+samples, main video and (from the content floor holder) screen share as their latest
+pictures. What the device gets back is its own mix (:class:`~.tracks.MixedAudioTrack`),
+the video of its active speaker (:class:`~.tracks.RelayVideoTrack`) and, on the share
+line, the holder's screen share (:class:`~.tracks.RelayContentTrack`, set by the server).
 
 The mixed audio's RTP packets name the device's active speaker as their contributing
 source (CSRC, RFC 3550), as a mixer does; clients map that CSI to a participant through
@@ -190,6 +191,13 @@ class PeerSession:
                     self.member.push(_mono(frame, resampler))
                 elif label == "video" and isinstance(frame, av.VideoFrame):
                     self._mixer.push_video(self.member, relay_size(frame))
+                elif (
+                    label == "share"
+                    and isinstance(frame, av.VideoFrame)
+                    and self._mixer.content_from == self.member.key
+                ):
+                    # Only the floor holder's share is relayed: nobody else's is scaled.
+                    self._mixer.push_content(self.member, relay_size(frame))
 
     @property
     def relay(self) -> RelayCounts:

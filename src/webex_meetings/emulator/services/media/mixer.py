@@ -114,6 +114,8 @@ class RelayCounts:
     """Of those, frames holding at least one other participant's audible audio."""
     video_out_from_others: int = 0
     """Video frames of another participant relayed to this device."""
+    content_out_from_others: int = 0
+    """Frames of another participant's screen share relayed to this device."""
 
     def add(self, other: RelayCounts) -> None:
         """Add ``other``'s counts to these."""
@@ -128,6 +130,7 @@ class RelayCounts:
             "audioOut": self.audio_out,
             "audioOutFromOthers": self.audio_out_from_others,
             "videoOutFromOthers": self.video_out_from_others,
+            "contentOutFromOthers": self.content_out_from_others,
         }
 
 
@@ -144,6 +147,9 @@ class Member:
     video: object | None = None
     """The latest video frame this device sent (any object; the engine's business)."""
     video_at: float = 0.0
+    content: object | None = None
+    """The latest screen-share frame this device sent (like :attr:`video`)."""
+    content_at: float = 0.0
     _queue: collections.deque[Samples] = field(
         default_factory=lambda: collections.deque(maxlen=MAX_QUEUED)
     )
@@ -209,6 +215,8 @@ class Mixer:
         self._ticks: dict[int, _Tick] = {}
         self._window: dict[str, float] = {}
         self._window_ticks = 0
+        self.content_from: str | None = None
+        """Key of the member holding the content floor, whose share is relayed."""
 
     # --- membership -------------------------------------------------------------------
 
@@ -359,6 +367,23 @@ class Mixer:
         if speaker in senders:
             return speaker
         return max(senders, key=lambda other: other.video_at)
+
+    # --- content (screen share) -------------------------------------------------------
+
+    def push_content(self, member: Member, frame: object) -> None:
+        """Keep ``frame`` as ``member``'s latest screen-share frame (only the latest)."""
+        member.content, member.content_at = frame, self._clock()
+
+    def content_for(self, member: Member) -> Member | None:
+        """Whose share ``member`` sees: the content floor holder's, when another member's.
+
+        Only a holder that sent a frame within :data:`VIDEO_FRESH` seconds counts, so a
+        share that stopped sending leaves no frozen picture behind.
+        """
+        holder = self.members.get(self.content_from or "")
+        if holder is None or holder is member or holder.content is None:
+            return None
+        return holder if holder.content_at >= self._clock() - VIDEO_FRESH else None
 
 
 class LoopReader:

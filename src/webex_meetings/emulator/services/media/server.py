@@ -30,7 +30,7 @@ from ...core.errors import ConflictError
 from ...core.ids import new_uuid
 from ...core.state import EmulatorState
 from ..locus import errors
-from ..locus.floor import simulated_sharer
+from ..locus.floor import CONTENT, holder, simulated_sharer
 from ..locus.media import MediaRequest
 from ..locus.model import DeviceSession, Locus, Participant
 from ..mercury.models import MercuryHub
@@ -369,6 +369,19 @@ class MediaServer:
         settings = self.backend.meeting(locus.room.id)
         return settings.share or simulated_sharer(locus) is not None
 
+    @staticmethod
+    def content_device(locus: Locus) -> str | None:
+        """``call_leg_id`` of the real device holding the content floor, if any.
+
+        Its share is forwarded to every other device, as a transcoding server does.
+        """
+        sharer = holder(locus, CONTENT) if locus.active else None
+        if sharer is None or sharer.simulated:
+            return None
+        url = ((locus.floors.get(CONTENT) or {}).get("beneficiary") or {}).get("deviceUrl")
+        device = next((d for d in sharer.devices if d.url == url), None)
+        return device.call_leg_id if device is not None else None
+
     def refresh_content(self, locus: Locus) -> int:
         """Start or stop the content track of every live session; returns how many changed.
 
@@ -381,21 +394,30 @@ class MediaServer:
         peer = session.peer
         if peer is None or not session.content_mids:
             return False
-        on = self.content_on(session.locus)
+        # Loaded with the engine, which answered this session's offer.
+        tracks = importlib.import_module(f"{__package__}.tracks")
+        mixer = session.meeting.mixer
+        mixer.content_from = self.content_device(session.locus)
+        # Another device's share, else the synthetic one (simulated sharer), else nothing.
+        kind: type[Any] = type(None)
+        if mixer.content_from is not None and mixer.content_from != session.device.call_leg_id:
+            kind = tracks.RelayContentTrack
+        elif self.content_on(session.locus):
+            kind = tracks.SyntheticVideoTrack
         changed = False
         for transceiver in peer.pc.getTransceivers():
-            if transceiver.mid not in session.content_mids:
-                continue
             current = transceiver.sender.track
-            if on and current is None:
-                # Loaded with the engine, which answered this session's offer.
-                tracks = importlib.import_module(f"{__package__}.tracks")
-                transceiver.sender.replaceTrack(tracks.SyntheticVideoTrack(fps=5))
-                changed = True
-            elif not on and current is not None:
+            if transceiver.mid not in session.content_mids or type(current) is kind:
+                continue
+            if current is not None:
                 current.stop()
-                transceiver.sender.replaceTrack(None)
-                changed = True
+            new: Any = None
+            if kind is tracks.RelayContentTrack:
+                new = tracks.RelayContentTrack(mixer, peer.member)
+            elif kind is tracks.SyntheticVideoTrack:
+                new = tracks.SyntheticVideoTrack(fps=5)
+            transceiver.sender.replaceTrack(new)
+            changed = True
         return changed
 
     async def server_offer(self, locus: Locus, tie_breaker: int | None) -> int:

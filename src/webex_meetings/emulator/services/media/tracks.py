@@ -1,4 +1,4 @@
-"""Media the server sends: each device's audio mix, relayed and synthetic video.
+"""Media the server sends: each device's audio mix, relayed and synthetic video and share.
 
 Loaded with the engine, on the first OFFER (it needs PyAV and aiortc).
 """
@@ -181,6 +181,36 @@ class RelayVideoTrack(_Paced):
             frame.pts = int(index * _VIDEO_RATE / self._fps)
             frame.time_base = _VIDEO_BASE
             return frame
+
+
+class RelayContentTrack(_Paced):
+    """What one device gets on its share line while another device holds the content floor.
+
+    Each frame is the holder's latest screen-share frame (:meth:`.mixer.Mixer.content_for`),
+    so a slow or stalled sharer never holds a reader up; while there is none to relay the
+    track waits and the line stays quiet.
+    """
+
+    kind = "video"
+
+    def __init__(self, mixer: Mixer, member: Member, fps: int = 10) -> None:
+        """Relay to ``member`` of ``mixer`` at ``fps``."""
+        super().__init__(1 / fps)
+        self._mixer = mixer
+        self._member = member
+        self._fps = fps
+
+    async def recv(self) -> av.VideoFrame:
+        """The next frame to send."""
+        while True:
+            index = await self._next()
+            source = self._mixer.content_for(self._member)
+            if source is not None and isinstance(source.content, av.VideoFrame):
+                frame = _copy(source.content)
+                self._member.counts.content_out_from_others += 1
+                frame.pts = int(index * _VIDEO_RATE / self._fps)
+                frame.time_base = _VIDEO_BASE
+                return frame
 
 
 def load_wav(path: Path) -> SpeakerSource:
